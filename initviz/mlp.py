@@ -1,0 +1,345 @@
+"""A small multilayer perceptron that records what happens inside it.
+
+Layer ``l`` computes ``z_l = h_{l-1} @ W_l + b_l`` and ``h_l = φ(z_l)``; weights have
+shape ``(fan_in, fan_out)``. With ``linear_head=True`` the last layer is linear and its
+output is the logits of a softmax classifier.
+
+Two ways in:
+
+- :meth:`MLP.trace` runs one batch forward and backward and keeps every
+  pre-activation, activation, back-propagated gradient ``dL/dh`` and weight gradient
+  (fresh arrays, for histograms);
+- :meth:`MLP.step` does one SGD step. It runs the same computation into buffers
+  that are reused across steps, which is what makes training fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _checks
+from . import activations as _activations
+from .init import initialize, parse_init
+
+__all__ = ["MLP", "Trace", "propagate"]
+
+
+@dataclass
+class Trace:
+    """Everything one batch did inside an :class:`MLP`; index ``l`` is layer ``l + 1``.
+
+    Attributes
+    ----------
+    pre_activations : list of arrays
+        ``z_l = h_{l-1} @ W_l + b_l``, shape ``(batch, fan_out_l)``.
+    activations : list of arrays
+        ``h_l = φ(z_l)`` (the logits ``z_L`` for a linear head).
+    grad_activations : list of arrays
+        ``dL/dh_l``, the gradient that reached layer ``l``'s output.
+    grad_weights, grad_biases : list of arrays
+        ``dL/dW_l`` and ``dL/db_l`` (``grad_biases`` is None without biases).
+    loss : float or None
+        The softmax cross-entropy when labels were given.
+    """
+
+    inputs: np.ndarray
+    pre_activations: list
+    activations: list
+    grad_activations: list
+    grad_weights: list
+    grad_biases: list | None
+    loss: float | None
+
+
+def _act_forward(name, slope, z, out):
+    """out = φ(z), in place."""
+    if name == "relu":
+        np.maximum(z, 0, out=out)
+    elif name == "tanh":
+        np.tanh(z, out=out)
+    elif name == "sigmoid":  # (1 + tanh(z/2))/2 cannot overflow
+        np.multiply(z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out += 1
+        out *= 0.5
+    elif name == "leaky_relu":  # max(z, a·z) is leaky ReLU for 0 <= a <= 1
+        np.multiply(z, slope, out=out)
+        np.maximum(z, out, out=out)
+    else:
+        np.copyto(out, z)
+
+
+def _act_backward(name, slope, z, h, grad):
+    """grad ← grad · φ′(z), in place, using the stored output h where that is cheaper."""
+    if name == "relu":
+        grad *= h > 0
+    elif name == "tanh":
+        grad *= 1 - h * h
+    elif name == "sigmoid":
+        grad *= h * (1 - h)
+    elif name == "leaky_relu":
+        grad *= np.where(z > 0, np.float32(1), np.float32(slope)).astype(grad.dtype, copy=False)
+
+
+def softmax_cross_entropy(logits, y):
+    """Mean cross-entropy of integer labels ``y`` and ``dL/dlogits``; stable for large logits."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    rows = np.arange(len(y))
+    loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))
+    exp /= total
+    exp[rows, y] -= 1
+    exp /= len(y)
+    return loss, exp
+
+
+class MLP:
+    """A fully connected network with one activation for every hidden layer.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths ``[n_inputs, hidden_1, ..., n_outputs]``; at least two entries.
+    activation : str
+        One of ``initviz.ACTIVATIONS``.
+    init : str or (name, options)
+        An initializer spec, e.g. ``"he_normal"`` or ``"normal:std=0.01"``; every
+        weight matrix is drawn from it. Biases start at zero.
+    negative_slope : float
+        Slope of leaky ReLU for z < 0.
+    bias : bool
+        Whether layers have biases.
+    linear_head : bool
+        If True the last layer has no activation (classifier logits); if False every
+        layer applies the activation (a plain stack for signal-propagation studies).
+    rng : Generator or int
+        Seed for the weights.
+    dtype : floating dtype, default float32
+    """
+
+    def __init__(
+        self,
+        sizes,
+        activation="relu",
+        init="he_normal",
+        *,
+        negative_slope=0.01,
+        bias=True,
+        linear_head=True,
+        rng=0,
+        dtype=np.float32,
+    ):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+            raise TypeError(f"sizes must be a list of layer widths, got {sizes!r}")
+        sizes = _checks.shape("sizes", tuple(sizes))
+        if len(sizes) < 2:
+            raise ValueError(f"sizes needs at least [n_inputs, n_outputs], got {list(sizes)}")
+        self.activation = _activations.get(activation, negative_slope)
+        self.init = parse_init(init)
+        self.dtype = _checks.float_dtype(dtype)
+        rng = _checks.generator(rng)
+        name, options = self.init
+        self.weights = [
+            initialize(name, (a, b), rng=rng, dtype=self.dtype, **options) for a, b in zip(sizes[:-1], sizes[1:])
+        ]
+        self.biases = [np.zeros(b, self.dtype) for b in sizes[1:]] if bias else None
+        self.linear_head = bool(linear_head)
+        self._velocity = None
+        self._buffers = {}
+
+    @classmethod
+    def from_weights(cls, weights, biases=None, activation="relu", *, negative_slope=0.01, linear_head=True):
+        """Build an MLP around given weight matrices (and biases), e.g. a constant init."""
+        weights = [_checks.array(f"weights[{i}]", w, ndim=2) for i, w in enumerate(weights)]
+        if not weights:
+            raise ValueError("weights must hold at least one matrix")
+        for i, (a, b) in enumerate(zip(weights[:-1], weights[1:])):
+            if a.shape[1] != b.shape[0]:
+                raise ValueError(f"weights[{i}] has shape {a.shape} but weights[{i + 1}] has {b.shape}")
+        dtype = np.result_type(*weights, np.float32)
+        net = cls.__new__(cls)
+        net.activation = _activations.get(activation, negative_slope)
+        net.init = ("custom", {})
+        net.dtype = np.dtype(dtype)
+        net.weights = [w.astype(dtype, copy=True) for w in weights]
+        if biases is None:
+            net.biases = None
+        else:
+            if len(biases) != len(weights):
+                raise ValueError(f"biases needs {len(weights)} vectors, got {len(biases)}")
+            net.biases = [_checks.array(f"biases[{i}]", b, ndim=1).astype(dtype) for i, b in enumerate(biases)]
+        net.linear_head = bool(linear_head)
+        net._velocity = None
+        net._buffers = {}
+        return net
+
+    @property
+    def sizes(self):
+        return [self.weights[0].shape[0]] + [w.shape[1] for w in self.weights]
+
+    @property
+    def depth(self):
+        """The number of weight layers."""
+        return len(self.weights)
+
+    def _check_x(self, x):
+        x = _checks.array("x", x, ndim=2)
+        if x.shape[1] != self.sizes[0]:
+            raise ValueError(f"x must have {self.sizes[0]} features (columns), got shape {x.shape}")
+        return x.astype(self.dtype, copy=False)
+
+    def _check_y(self, y, n):
+        y = _checks.array("y", y, ndim=1)
+        if y.dtype.kind not in "iu":
+            raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
+        if len(y) != n:
+            raise ValueError(f"x and y must have the same length, got {n} and {len(y)}")
+        if y.min() < 0 or y.max() >= self.sizes[-1]:
+            raise ValueError(f"y must hold labels in 0..{self.sizes[-1] - 1}, got {y.min()}..{y.max()}")
+        return y
+
+    # The one forward and backward pass; `trace` and `step` differ only in their buffers.
+
+    def _forward(self, x, zs, hs):
+        name, slope = self.activation.name, self.activation.negative_slope
+        h = x
+        last = len(self.weights) - 1
+        for l, W in enumerate(self.weights):
+            np.matmul(h, W, out=zs[l])
+            if self.biases is not None:
+                zs[l] += self.biases[l]
+            if l == last and self.linear_head:
+                hs[l] = zs[l]
+            else:
+                _act_forward(name, slope, zs[l], hs[l])
+            h = hs[l]
+        return h
+
+    def _backward(self, x, zs, hs, grad_out, grad_ws, grad_bs, grad_hs=None):
+        """Back-propagate grad_out = dL/dh_L; grad_out is overwritten."""
+        name, slope = self.activation.name, self.activation.negative_slope
+        grad = grad_out
+        last = len(self.weights) - 1
+        for l in range(last, -1, -1):
+            if grad_hs is not None:
+                grad_hs[l] = grad.copy()
+            if not (l == last and self.linear_head):
+                _act_backward(name, slope, zs[l], hs[l], grad)  # grad is now dL/dz_l
+            h_prev = x if l == 0 else hs[l - 1]
+            np.matmul(h_prev.T, grad, out=grad_ws[l])
+            if grad_bs is not None:
+                np.sum(grad, axis=0, out=grad_bs[l])
+            if l > 0:
+                grad = grad @ self.weights[l].T
+
+    def forward(self, x):
+        """The network's output for a batch ``x`` of shape ``(batch, n_inputs)``."""
+        x = self._check_x(x)
+        zs = [np.empty((len(x), w.shape[1]), self.dtype) for w in self.weights]
+        hs = [np.empty_like(z) for z in zs]
+        with np.errstate(all="ignore"):  # a diverged net gives inf/NaN; callers check for it
+            return self._forward(x, zs, hs)
+
+    def predict(self, x):
+        """Predicted class per row (argmax of the logits; class 0 where they are NaN)."""
+        out = self.forward(x)
+        return np.argmax(np.nan_to_num(out, nan=-np.inf), axis=1)
+
+    def accuracy(self, x, y):
+        """Fraction of rows of ``x`` classified as ``y``."""
+        y = self._check_y(y, len(self._check_x(x)))
+        return float(np.mean(self.predict(x) == y))
+
+    def trace(self, x, y=None, *, grad_output=None, rng=0):
+        """Run one batch forward and backward and keep everything; see :class:`Trace`.
+
+        The gradient that starts the backward pass is the softmax cross-entropy's when
+        ``y`` is given; else ``grad_output`` if given; else a standard normal draw
+        (seeded by ``rng``), the usual probe for signal propagation.
+        """
+        x = self._check_x(x)
+        zs = [np.empty((len(x), w.shape[1]), self.dtype) for w in self.weights]
+        hs = [np.empty_like(z) for z in zs]
+        grad_ws = [np.empty_like(w) for w in self.weights]
+        grad_bs = None if self.biases is None else [np.empty_like(b) for b in self.biases]
+        grad_hs = [None] * len(self.weights)
+        loss = None
+        with np.errstate(all="ignore"):  # extreme inits overflow on purpose; stats report it
+            out = self._forward(x, zs, hs)
+            if y is not None:
+                loss, grad = softmax_cross_entropy(out, self._check_y(y, len(x)))
+            elif grad_output is not None:
+                grad = _checks.array("grad_output", grad_output, ndim=2).astype(self.dtype, copy=True)
+                if grad.shape != out.shape:
+                    raise ValueError(f"grad_output must have shape {out.shape}, got {grad.shape}")
+            else:
+                grad = _checks.generator(rng).standard_normal(out.shape).astype(self.dtype)
+            self._backward(x, zs, hs, grad, grad_ws, grad_bs, grad_hs)
+        return Trace(x, zs, [h if h is not z else z.copy() for h, z in zip(hs, zs)], grad_hs, grad_ws, grad_bs, loss)
+
+    def _buffers_for(self, batch):
+        bufs = self._buffers.get(batch)
+        if bufs is None:
+            zs = [np.empty((batch, w.shape[1]), self.dtype) for w in self.weights]
+            bufs = (
+                zs,
+                [np.empty_like(z) for z in zs],
+                [np.empty_like(w) for w in self.weights],
+                None if self.biases is None else [np.empty_like(b) for b in self.biases],
+            )
+            self._buffers = {batch: bufs}  # one batch size at a time keeps memory flat
+        return bufs
+
+    def step(self, x, y, lr, momentum=0.0):
+        """One SGD step on the batch ``(x, y)``; returns the loss before the step.
+
+        Updates ``W ← W − lr·v`` with ``v ← momentum·v + dL/dW``. If the loss is inf or
+        NaN the weights are left alone and the non-finite loss is returned.
+        """
+        zs, hs, grad_ws, grad_bs = self._buffers_for(len(x))
+        with np.errstate(all="ignore"):  # divergence is detected from the loss, not from warnings
+            out = self._forward(x, zs, hs)
+            loss, grad = softmax_cross_entropy(out, y)
+            if not np.isfinite(loss):
+                return loss
+            self._backward(x, zs, hs, grad, grad_ws, grad_bs)
+            params = self.weights + (self.biases or [])
+            grads = grad_ws + (grad_bs or [])
+            if momentum:
+                if self._velocity is None:
+                    self._velocity = [np.zeros_like(p) for p in params]
+                for v, g in zip(self._velocity, grads):
+                    v *= momentum
+                    v += g
+                grads = self._velocity
+            for p, g in zip(params, grads):
+                p -= np.multiply(g, lr, out=g if not momentum else None)
+        return loss
+
+
+def propagate(init, activation, *, depth=5, width=100, n_samples=1000, negative_slope=0.01, seed=0, dtype=np.float32):
+    """The classic signal-propagation probe: ``randn(n_samples, width)`` through ``depth`` layers.
+
+    Every layer has ``width`` units, no bias and the same activation; the backward
+    pass starts from a standard-normal gradient at the top. Returns the :class:`Trace`.
+    Weights and data are seeded by ``seed``, so the same call gives the same picture.
+    """
+    depth = _checks.integer("depth", depth, low=1, high=1000)
+    width = _checks.integer("width", width, low=1, high=10_000)
+    n_samples = _checks.integer("n_samples", n_samples, low=1, high=1_000_000)
+    rng = _checks.generator(seed, "seed")
+    net = MLP(
+        [width] * (depth + 1),
+        activation,
+        init,
+        negative_slope=negative_slope,
+        bias=False,
+        linear_head=False,
+        rng=rng,
+        dtype=dtype,
+    )
+    x = rng.standard_normal((n_samples, width)).astype(net.dtype)
+    return net.trace(x, rng=rng)

@@ -1,0 +1,129 @@
+"""Mini-batch SGD with softmax cross-entropy, and the history it leaves.
+
+Training never blows up silently: when the loss becomes inf or NaN the run stops,
+and ``History.diverged_at`` says at which step.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _checks
+from .data import Dataset
+from .mlp import MLP, softmax_cross_entropy
+
+__all__ = ["History", "train"]
+
+
+@dataclass
+class History:
+    """What one training run did.
+
+    Attributes
+    ----------
+    loss : ndarray
+        Mini-batch loss at every step; NaN after a divergence.
+    eval_steps : list of int
+        Steps after which the full train and test sets were scored.
+    train_loss, train_accuracy, test_accuracy : list of float
+        The scores at ``eval_steps`` (train_loss is inf for a diverged net).
+    diverged_at : int or None
+        The first step whose loss was inf or NaN.
+    seconds : float
+        Wall time of the run.
+    """
+
+    loss: np.ndarray
+    eval_steps: list = field(default_factory=list)
+    train_loss: list = field(default_factory=list)
+    train_accuracy: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+    diverged_at: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def diverged(self):
+        return self.diverged_at is not None
+
+    @property
+    def status(self):
+        """``"diverged at step k"`` or ``"trained"``."""
+        return f"diverged at step {self.diverged_at}" if self.diverged else "trained"
+
+    @property
+    def final_train_loss(self):
+        """Train-set loss at the end, or None if the run diverged."""
+        if self.diverged or not self.train_loss:
+            return None
+        return self.train_loss[-1]
+
+    @property
+    def final_test_accuracy(self):
+        return self.test_accuracy[-1] if self.test_accuracy else None
+
+
+def _score(model, data):
+    with np.errstate(all="ignore"):
+        logits = model.forward(data.x_train)
+        loss = softmax_cross_entropy(logits, data.y_train)[0] if np.isfinite(logits).all() else float("inf")
+    return loss, model.accuracy(data.x_train, data.y_train), model.accuracy(data.x_test, data.y_test)
+
+
+def train(model, data, *, steps=2000, lr=0.01, batch_size=64, momentum=0.0, eval_every=200, seed=0):
+    """Train ``model`` on ``data`` with mini-batch SGD; returns a :class:`History`.
+
+    Parameters
+    ----------
+    model : MLP
+        Trained in place.
+    data : Dataset
+        From ``initviz.load_digits`` or ``initviz.make_circles`` / ``make_spiral``.
+    steps, lr, batch_size, momentum : SGD settings; batches are drawn by shuffled epochs.
+    eval_every : int
+        Score the full train and test sets every this many steps (and at the end).
+    seed : int
+        Seeds the batch order; with a seeded model the whole run is reproducible.
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an initviz.MLP, got {type(model).__name__}")
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be an initviz.Dataset (see load_digits), got {type(data).__name__}")
+    steps = _checks.integer("steps", steps, low=1)
+    lr = _checks.number("lr", lr, low=0, low_open=True)
+    batch_size = _checks.integer("batch_size", batch_size, low=1)
+    momentum = _checks.number("momentum", momentum, low=0, high=1, high_open=True)
+    eval_every = _checks.integer("eval_every", eval_every, low=1)
+    if model.sizes[0] != data.x_train.shape[1] or model.sizes[-1] < data.n_classes:
+        raise ValueError(
+            f"model sizes {model.sizes} do not fit the data: {data.x_train.shape[1]} features, {data.n_classes} classes"
+        )
+    rng = _checks.generator(seed, "seed")
+    x = data.x_train.astype(model.dtype, copy=False)
+    y = data.y_train
+    n = len(x)
+    batch_size = min(batch_size, n)
+    history = History(loss=np.full(steps, np.nan))
+    start = time.perf_counter()
+    order, cursor = rng.permutation(n), 0
+    for step in range(steps):
+        if cursor + batch_size > n:
+            order, cursor = rng.permutation(n), 0
+        idx = order[cursor : cursor + batch_size]
+        cursor += batch_size
+        loss = model.step(x[idx], y[idx], lr, momentum)
+        history.loss[step] = loss
+        if not np.isfinite(loss):
+            history.diverged_at = step
+        if history.diverged or (step + 1) % eval_every == 0 or step + 1 == steps:
+            train_loss, train_acc, test_acc = _score(model, data)
+            history.eval_steps.append(step + 1)
+            history.train_loss.append(train_loss)
+            history.train_accuracy.append(train_acc)
+            history.test_accuracy.append(test_acc)
+        if history.diverged:
+            break
+    history.seconds = time.perf_counter() - start
+    return history
