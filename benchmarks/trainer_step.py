@@ -95,7 +95,8 @@ def main():
         rows.append((depth, ours, theirs, ours / theirs, step_gflops(depth, ours)))
     print(f"trainer step, ReLU MLP width {WIDTH}, batch {BATCH}, float32, {threads} thread(s)")
     print(
-        f"{'depth':>5} {'initviz ms':>11} {'torch ms':>9} {'ratio':>6} {'target':>7} {'GFLOP/s':>8} {'matmul GFLOP/s':>15}"
+        f"{'depth':>5} {'initviz ms':>11} {'torch ms':>9} {'ratio':>6} {'target':>7} "
+        f"{'GFLOP/s':>8} {'matmul GFLOP/s':>15}"
     )
     for depth, ours, theirs, ratio, gf in rows:
         ok = "ok" if ratio <= 0.6 else ("n/a" if np.isnan(ratio) else "MISSED")

@@ -67,7 +67,7 @@ class LayerHistograms:
         self.color = color
         self.steps = []
         self.notes = []
-        for i, ax in enumerate(self.axes):
+        for _i, ax in enumerate(self.axes):
             st = ax.stairs(np.zeros(bins), np.linspace(0, 1, bins + 1), fill=True, color=color, alpha=0.8)
             self.steps.append(st)
             self.notes.append(

@@ -1,0 +1,58 @@
+"""Execute the notebooks top to bottom in a fresh kernel and store them with their outputs.
+
+Run: python tools/run_notebooks.py [notebooks/NN_name.ipynb ...]   (default: all of them)
+
+Outputs are stored so GitHub and nbviewer show the figures; widget state is not stored.
+Prints each notebook's wall time. Fails on any error output or stderr warning.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(path: Path, timeout: int = 600) -> float:
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
+    ).execute()
+    seconds = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                problems.append(f"cell {i}: {out.ename}: {out.evalue}")
+            elif out.output_type == "stream" and out.name == "stderr":
+                problems.append(f"cell {i}: stderr: {out.text.strip()[:200]}")
+    if problems:
+        raise SystemExit(f"{path.name} is not clean:\n  " + "\n  ".join(problems))
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main(argv):
+    paths = [Path(p).resolve() for p in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    total = 0.0
+    for path in paths:
+        seconds = run(path)
+        total += seconds
+        print(f"{path.name:32s} {seconds:6.1f} s", flush=True)
+    print(f"{'total':32s} {total:6.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
