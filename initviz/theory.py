@@ -126,7 +126,7 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, negative_slope=0.01):
     """The σ_w² at which χ = 1 at the fixed point q*: the edge of chaos.
 
     For tanh: 1.0 at σ_b² = 0 and ≈ 1.761 at σ_b² = 0.05; for ReLU, 2 (He init).
-    Found by bisection on σ_w² in [0.1, 10].
+    Found by bisection on σ_w² in [0.1, 1000]; for sigmoid (not zero-centred) it is ≈ 103.
     """
     sigma_b2 = _checks.number("sigma_b2", sigma_b2, low=0)
     _activations.get(activation, negative_slope)
@@ -144,9 +144,9 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, negative_slope=0.01):
         q_star = _fixed_point(sigma_w2, sigma_b2, activation, negative_slope)
         return chi(q_star, sigma_w2, activation, negative_slope) - 1.0
 
-    lo, hi = 0.1, 10.0
+    lo, hi = 0.1, 1000.0
     if excess(lo) > 0 or excess(hi) < 0:
-        raise ValueError(f"no edge of chaos for activation {activation!r} with sigma_b2={sigma_b2:g} in [0.1, 10]")
+        raise ValueError(f"no edge of chaos for activation {activation!r} with sigma_b2={sigma_b2:g} in [0.1, 1000]")
     for _ in range(60):
         mid = 0.5 * (lo + hi)
         if excess(mid) < 0:

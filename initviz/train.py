@@ -33,7 +33,7 @@ class History:
     diverged_at : int or None
         The first step whose loss was inf or NaN.
     seconds : float
-        Wall time of the run.
+        Wall time of the run, scoring included; ``step_seconds`` counts the SGD steps only.
     """
 
     loss: np.ndarray
@@ -43,6 +43,17 @@ class History:
     test_accuracy: list = field(default_factory=list)
     diverged_at: int | None = None
     seconds: float = 0.0
+    step_seconds: float = 0.0
+
+    @property
+    def steps_run(self):
+        """Steps taken, counting the one that diverged."""
+        return len(self.loss) if self.diverged_at is None else self.diverged_at + 1
+
+    @property
+    def step_ms(self):
+        """Mean wall time of one SGD step in milliseconds (scoring excluded)."""
+        return 1e3 * self.step_seconds / max(self.steps_run, 1)
 
     @property
     def diverged(self):
@@ -113,7 +124,9 @@ def train(model, data, *, steps=2000, lr=0.01, batch_size=64, momentum=0.0, eval
             order, cursor = rng.permutation(n), 0
         idx = order[cursor : cursor + batch_size]
         cursor += batch_size
+        tick = time.perf_counter()
         loss = model.step(x[idx], y[idx], lr, momentum)
+        history.step_seconds += time.perf_counter() - tick
         history.loss[step] = loss
         if not np.isfinite(loss):
             history.diverged_at = step
