@@ -313,6 +313,14 @@ class MLP:
         Updates ``W ← W − lr·v`` with ``v ← momentum·v + dL/dW``. If the loss is inf or
         NaN the weights are left alone and the non-finite loss is returned.
         """
+        x = self._check_x(x)
+        y = self._check_y(y, len(x))
+        lr = _checks.number("lr", lr, low=0, low_open=True)
+        momentum = _checks.number("momentum", momentum, low=0, high=1, high_open=True)
+        return self._step(x, y, lr, momentum)
+
+    def _step(self, x, y, lr, momentum):
+        """``step`` without the argument checks, for ``train``, which checks once up front."""
         zs, hs, grad_ws, grad_bs, scratch = self._buffers_for(len(x))
         with np.errstate(all="ignore"):  # divergence is detected from the loss, not from warnings
             out = self._forward(x, zs, hs)

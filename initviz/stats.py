@@ -116,6 +116,11 @@ def signal_state(stds, finite=None, means=None, *, vanish=1e-6, explode=1e6):
     stds = np.asarray(stds, dtype=float)
     means = np.zeros_like(stds) if means is None else np.asarray(means, dtype=float)
     finite = np.ones_like(stds) if finite is None else np.asarray(finite, dtype=float)
+    if stds.ndim != 1 or finite.shape != stds.shape or means.shape != stds.shape:
+        raise ValueError(
+            f"stds, finite and means must be 1-D and of one length, got shapes {stds.shape}, {finite.shape}, "
+            f"{means.shape}"
+        )
     for k, (s, f, m) in enumerate(zip(stds, finite, means), start=1):
         if f < 1 or not np.isfinite(s):
             return f"overflow at layer {k}"

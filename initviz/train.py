@@ -125,7 +125,7 @@ def train(model, data, *, steps=2000, lr=0.01, batch_size=64, momentum=0.0, eval
         idx = order[cursor : cursor + batch_size]
         cursor += batch_size
         tick = time.perf_counter()
-        loss = model.step(x[idx], y[idx], lr, momentum)
+        loss = model._step(x[idx], y[idx], lr, momentum)
         history.step_seconds += time.perf_counter() - tick
         history.loss[step] = loss
         if not np.isfinite(loss):

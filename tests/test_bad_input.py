@@ -1,0 +1,281 @@
+"""Bad input, systematically: every public function and every CLI flag.
+
+Each case must raise ValueError or TypeError whose message names the argument and
+what is allowed (checked by a fragment of the message), without a warning; the CLI
+must exit with status 2 and say why on stderr.
+"""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import initviz as iv
+from initviz import experiment
+
+NAN, INF = float("nan"), float("inf")
+X3 = np.zeros((4, 3))
+
+
+def mlp():
+    return iv.MLP([3, 2])
+
+
+CASES = [
+    # initialize
+    ("initialize unknown name", lambda: iv.initialize("bogus", (3, 3)), ValueError, "allowed: constant"),
+    ("initialize name type", lambda: iv.initialize(3, (3, 3)), TypeError, "initializer must be a string"),
+    ("initialize negative std", lambda: iv.initialize("normal", (3, 3), std=-1), ValueError, "std must be >= 0"),
+    ("initialize NaN std", lambda: iv.initialize("normal", (3, 3), std=NAN), ValueError, "std must be a finite"),
+    ("initialize inf mean", lambda: iv.initialize("normal", (3, 3), mean=INF), ValueError, "mean must be a finite"),
+    ("initialize std type", lambda: iv.initialize("normal", (3, 3), std="1"), TypeError, "std must be a real"),
+    ("initialize 1-D fans", lambda: iv.initialize("he_normal", (3,)), ValueError, "at least 2 dimension"),
+    ("initialize zero dim", lambda: iv.initialize("he_normal", (0, 3)), ValueError, "dimensions must be >= 1"),
+    ("initialize negative dim", lambda: iv.initialize("zeros", (-2,)), ValueError, "dimensions must be >= 1"),
+    ("initialize shape type", lambda: iv.initialize("he_normal", "33"), TypeError, "shape must be a tuple"),
+    ("initialize float dim", lambda: iv.initialize("he_normal", (2.5, 3)), TypeError, "shape must hold positive ints"),
+    ("initialize empty shape", lambda: iv.initialize("zeros", ()), ValueError, "at least 1 dimension"),
+    (
+        "initialize bad mode",
+        lambda: iv.initialize("he_normal", (3, 3), mode="fan_max"),
+        ValueError,
+        "allowed: fan_avg, fan_in, fan_out",
+    ),
+    (
+        "initialize negative gain",
+        lambda: iv.initialize("xavier_normal", (3, 3), gain=-1),
+        ValueError,
+        "gain must be >= 0",
+    ),
+    ("initialize inf gain", lambda: iv.initialize("orthogonal", (3, 3), gain=INF), ValueError, "gain must be a finite"),
+    (
+        "initialize unknown option",
+        lambda: iv.initialize("xavier_normal", (3, 3), foo=1),
+        TypeError,
+        "allowed: ['gain']",
+    ),
+    ("initialize rng type", lambda: iv.initialize("zeros", (3, 3), rng="a"), TypeError, "rng must be a numpy"),
+    ("initialize negative seed", lambda: iv.initialize("zeros", (3, 3), rng=-1), ValueError, "seed must be >= 0"),
+    (
+        "initialize int dtype",
+        lambda: iv.initialize("zeros", (3, 3), dtype=np.int32),
+        TypeError,
+        "dtype must be a floating",
+    ),
+    (
+        "initialize low >= high",
+        lambda: iv.initialize("uniform", (3, 3), low=1, high=0),
+        ValueError,
+        "high must be > low",
+    ),
+    (
+        "initialize truncation mass",
+        lambda: iv.initialize("truncated_normal", (3, 3), a=10, b=11),
+        ValueError,
+        "choose a and b",
+    ),
+    (
+        "initialize gain and slope",
+        lambda: iv.initialize("he_normal", (3, 3), gain=1, negative_slope=0.1),
+        ValueError,
+        "either gain or nonlinearity",
+    ),
+    (
+        "initialize constant value type",
+        lambda: iv.initialize("constant", (3, 3), value="x"),
+        TypeError,
+        "value must be a real",
+    ),
+    # gain, fans
+    ("gain unknown", lambda: iv.gain("swish"), ValueError, "allowed: conv1d"),
+    ("gain type", lambda: iv.gain(None), TypeError, "nonlinearity must be a string"),
+    ("gain slope for relu", lambda: iv.gain("relu", 0.1), ValueError, "negative_slope applies only"),
+    ("gain NaN slope", lambda: iv.gain("leaky_relu", NAN), ValueError, "negative_slope must be a finite"),
+    ("fans 1-D", lambda: iv.fans((3,)), ValueError, "fans are undefined"),
+    ("fans empty", lambda: iv.fans(()), ValueError, "at least 1 dimension"),
+    ("fans type", lambda: iv.fans(None), TypeError, "shape must be a tuple"),
+    # activations
+    ("activation unknown", lambda: iv.activation("swish"), ValueError, "allowed: leaky_relu"),
+    ("activation negative slope", lambda: iv.activation("leaky_relu", -0.1), ValueError, "negative_slope must be >= 0"),
+    ("activation slope > 1", lambda: iv.activation("leaky_relu", 2), ValueError, "negative_slope must be <= 1"),
+    # MLP
+    ("MLP one size", lambda: iv.MLP([3]), ValueError, "sizes needs at least"),
+    ("MLP zero width", lambda: iv.MLP([3, 0, 2]), ValueError, "dimensions must be >= 1"),
+    ("MLP sizes type", lambda: iv.MLP("32"), TypeError, "sizes must be a list"),
+    ("MLP activation", lambda: iv.MLP([3, 2], activation="nope"), ValueError, "unknown activation"),
+    ("MLP init", lambda: iv.MLP([3, 2], init="bogus"), ValueError, "unknown initializer"),
+    ("MLP init option", lambda: iv.MLP([3, 2], init="normal:std=-1"), ValueError, "std must be >= 0"),
+    ("forward wrong width", lambda: mlp().forward(np.zeros((4, 5))), ValueError, "x must have 3 features"),
+    ("forward empty", lambda: mlp().forward(np.zeros((0, 3))), ValueError, "x must not be empty"),
+    ("forward NaN", lambda: mlp().forward(np.full((1, 3), NAN)), ValueError, "x must hold finite"),
+    ("forward 1-D", lambda: mlp().forward(np.zeros(3)), ValueError, "x must be a 2-D array"),
+    ("forward strings", lambda: mlp().forward([["a", "b", "c"]]), TypeError, "x must be a numeric"),
+    ("trace X/y length", lambda: mlp().trace(X3, np.zeros(5, int)), ValueError, "same length, got 4 and 5"),
+    ("trace label range", lambda: mlp().trace(X3, np.array([0, 1, 2, 0])), ValueError, "labels in 0..1"),
+    ("trace float labels", lambda: mlp().trace(X3, np.zeros(4)), TypeError, "integer class labels"),
+    ("trace grad shape", lambda: mlp().trace(X3, grad_output=np.zeros((4, 3))), ValueError, "grad_output must have"),
+    ("step lr 0", lambda: mlp().step(X3, np.zeros(4, int), lr=0), ValueError, "lr must be > 0"),
+    ("step lr NaN", lambda: mlp().step(X3, np.zeros(4, int), lr=NAN), ValueError, "lr must be a finite"),
+    ("step momentum", lambda: mlp().step(X3, np.zeros(4, int), lr=0.1, momentum=1), ValueError, "momentum must be < 1"),
+    (
+        "from_weights mismatch",
+        lambda: iv.MLP.from_weights([np.zeros((3, 2)), np.zeros((3, 2))]),
+        ValueError,
+        "weights[0] has shape",
+    ),
+    ("from_weights empty", lambda: iv.MLP.from_weights([]), ValueError, "at least one matrix"),
+    # train
+    ("train lr 0", lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), lr=0), ValueError, "lr must be > 0"),
+    ("train lr negative", lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), lr=-1), ValueError, "lr must be > 0"),
+    ("train lr inf", lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), lr=INF), ValueError, "lr must be a finite"),
+    ("train steps 0", lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), steps=0), ValueError, "steps must be >= 1"),
+    (
+        "train steps float",
+        lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), steps=1.5),
+        TypeError,
+        "steps must be an integer",
+    ),
+    (
+        "train batch 0",
+        lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), batch_size=0),
+        ValueError,
+        "batch_size must be >= 1",
+    ),
+    (
+        "train momentum",
+        lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), momentum=1.5),
+        ValueError,
+        "momentum must be < 1",
+    ),
+    (
+        "train eval_every",
+        lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), eval_every=0),
+        ValueError,
+        "eval_every must be >= 1",
+    ),
+    ("train misfit model", lambda: iv.train(iv.MLP([3, 2]), iv.make_circles()), ValueError, "do not fit the data"),
+    ("train model type", lambda: iv.train("net", iv.make_circles()), TypeError, "model must be an initviz.MLP"),
+    ("train data type", lambda: iv.train(iv.MLP([2, 2]), (1, 2)), TypeError, "data must be an initviz.Dataset"),
+    # data
+    ("digits test_fraction 0", lambda: iv.load_digits(test_fraction=0), ValueError, "test_fraction must be > 0"),
+    ("digits test_fraction 1.5", lambda: iv.load_digits(test_fraction=1.5), ValueError, "test_fraction must be < 1"),
+    ("digits seed type", lambda: iv.load_digits(seed="x"), TypeError, "seed must be"),
+    ("circles n", lambda: iv.make_circles(n=-5), ValueError, "n must be >= 4"),
+    ("circles noise", lambda: iv.make_circles(noise=-1), ValueError, "noise must be >= 0"),
+    ("circles factor", lambda: iv.make_circles(factor=2), ValueError, "factor must be < 1"),
+    ("spiral classes", lambda: iv.make_spiral(classes=1), ValueError, "classes must be >= 2"),
+    ("spiral noise NaN", lambda: iv.make_spiral(noise=NAN), ValueError, "noise must be a finite"),
+    # theory
+    ("forward_variances depth", lambda: iv.forward_variances(0, 1.0), ValueError, "depth must be >= 1"),
+    ("forward_variances sigma", lambda: iv.forward_variances(3, -1.0), ValueError, "sigma_w2 must be >= 0"),
+    ("forward_variances bias", lambda: iv.forward_variances(3, 1.0, NAN), ValueError, "sigma_b2 must be a finite"),
+    (
+        "forward_variances activation",
+        lambda: iv.forward_variances(3, 1.0, activation="x"),
+        ValueError,
+        "unknown activation",
+    ),
+    ("chi q", lambda: iv.chi(-1, 1.0), ValueError, "q must be >= 0"),
+    ("chi sigma", lambda: iv.chi(1, INF), ValueError, "sigma_w2 must be a finite"),
+    ("critical activation", lambda: iv.critical_sigma_w2("bogus"), ValueError, "unknown activation"),
+    ("critical bias", lambda: iv.critical_sigma_w2("tanh", -1), ValueError, "sigma_b2 must be >= 0"),
+    (
+        "predict_profile weight_var",
+        lambda: iv.predict_profile(3, -1, 100, "relu"),
+        ValueError,
+        "weight_var must be >= 0",
+    ),
+    ("predict_profile fan_in", lambda: iv.predict_profile(3, 0.01, 0, "relu"), ValueError, "fan_in must be >= 1"),
+    (
+        "predict_profile fan_out",
+        lambda: iv.predict_profile(3, 0.01, 10, "relu", fan_out=0),
+        ValueError,
+        "fan_out must be >= 1",
+    ),
+    # stats
+    ("layer_stats empty list", lambda: iv.layer_stats([]), TypeError, "non-empty list"),
+    ("layer_stats empty array", lambda: iv.layer_stats([np.array([])]), ValueError, "arrays[0] is empty"),
+    ("layer_stats strings", lambda: iv.layer_stats([np.array(["a"])]), TypeError, "must be numeric"),
+    ("histogram bins", lambda: iv.histogram_counts([np.zeros(3)], bins=0), ValueError, "bins must be >= 1"),
+    ("histogram range", lambda: iv.histogram_counts([np.zeros(3)], range=(1, 0)), ValueError, "high > low"),
+    (
+        "histogram range NaN",
+        lambda: iv.histogram_counts([np.zeros(3)], range=(NAN, 1)),
+        ValueError,
+        "range[0] must be a finite",
+    ),
+    ("dead_fraction 1-D", lambda: iv.dead_fraction(np.zeros(3)), ValueError, "h must be a 2-D"),
+    ("saturated activation", lambda: iv.saturated_fraction(np.zeros(3), "bogus"), ValueError, "unknown activation"),
+    ("signal_state lengths", lambda: iv.signal_state([1.0, 2.0], finite=[1.0]), ValueError, "of one length"),
+    # propagate, parse_init
+    ("propagate depth", lambda: iv.propagate("he_normal", "relu", depth=0), ValueError, "depth must be >= 1"),
+    ("propagate width", lambda: iv.propagate("he_normal", "relu", width=-1), ValueError, "width must be >= 1"),
+    ("propagate samples", lambda: iv.propagate("he_normal", "relu", n_samples=0), ValueError, "n_samples must be >= 1"),
+    ("propagate init", lambda: iv.propagate("bogus", "relu"), ValueError, "unknown initializer"),
+    ("parse_init no value", lambda: iv.parse_init("normal:std"), ValueError, "must look like key=value"),
+    ("parse_init type", lambda: iv.parse_init(3), TypeError, "init must be a name"),
+    # experiment library
+    ("run_grid empty", lambda: experiment.run_grid([]), ValueError, "configs is empty"),
+    (
+        "run_grid workers",
+        lambda: experiment.run_grid(experiment.design_grid(seeds=1)[:1], workers=0),
+        ValueError,
+        "workers must be >= 1",
+    ),
+    ("design_grid seeds", lambda: experiment.design_grid(seeds=0), ValueError, "seeds must be >= 1"),
+]
+
+
+@pytest.mark.parametrize("call, error, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_raises_a_clear_error(call, error, fragment):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(error) as info:
+            call()
+    assert fragment in str(info.value)
+
+
+CLI_CASES = [
+    (["--init", "bogus"], "allowed: constant"),
+    (["--init", "normal:std"], "must look like key=value"),
+    (["--init"], "expected at least one argument"),
+    (["--activation", "swish"], "invalid choice"),
+    (["--depth", "0"], "must be >= 1"),
+    (["--depth", "x"], "not an integer"),
+    (["--depth", "1e9"], "not an integer"),
+    (["--width", "-3"], "must be >= 1"),
+    (["--width", "5000"], "<= 4096"),
+    (["--steps", "0"], "must be >= 1"),
+    (["--steps", "2.5"], "not an integer"),
+    (["--lr", "-1"], "must be > 0"),
+    (["--lr", "0"], "must be > 0"),
+    (["--lr", "nan"], "must be > 0"),
+    (["--lr", "inf"], "must be > 0"),
+    (["--lr", "fast"], "not a number"),
+    (["--batch-size", "0"], "must be >= 1"),
+    (["--seeds", "0"], "must be >= 1"),
+    (["--seeds", "-1"], "must be >= 1"),
+    (["--workers", "0"], "must be >= 1"),
+    (["--bogus-flag"], "unrecognized arguments"),
+]
+
+
+@pytest.mark.parametrize("flags, fragment", CLI_CASES, ids=[" ".join(c[0]) for c in CLI_CASES])
+def test_cli_bad_flag_exits_2(tmp_path, flags, fragment):
+    done = subprocess.run(
+        [sys.executable, "-m", "initviz.experiment", *flags, "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert fragment in done.stderr
+    assert done.stdout == ""
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_needs_out():
+    done = subprocess.run([sys.executable, "-m", "initviz.experiment"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--out" in done.stderr
