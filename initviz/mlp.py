@@ -327,6 +327,8 @@ class MLP:
             loss, grad = softmax_cross_entropy(out, y)
             if not np.isfinite(loss):
                 return loss
+            if not momentum:
+                grad *= lr  # back-propagation is linear in grad, so every dW comes out already times lr
             self._backward(x, zs, hs, grad, grad_ws, grad_bs, scratch=scratch)
             params = self.weights + (self.biases or [])
             grads = grad_ws + (grad_bs or [])
@@ -336,9 +338,9 @@ class MLP:
                 for v, g in zip(self._velocity, grads):
                     v *= momentum
                     v += g
-                grads = self._velocity
+                    np.multiply(v, lr, out=g)
             for p, g in zip(params, grads):
-                p -= np.multiply(g, lr, out=g if not momentum else None)
+                p -= g
         return loss
 
 
