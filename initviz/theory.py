@@ -180,10 +180,19 @@ def predict_profile(
     fan_out = fan_in if fan_out is None else _checks.integer("fan_out", fan_out, low=1)
     phi = _activations.get(activation, negative_slope)
     qs = forward_variances(depth, fan_in * weight_var, bias_var, phi, q0=input_var, negative_slope=negative_slope)
-    mean = np.array([expect_normal(phi.fn, q) for q in qs])
-    second = np.array([_moment(phi, q, "value") for q in qs])
-    slope2 = np.array([_moment(phi, q, "slope") for q in qs])
+    if phi.name in _HOMOGENEOUS:
+        # φ(√q·z) = √q·φ(z): exact, and it keeps an exploded q = inf from turning into NaN
+        mean1, mean2 = float(np.dot(_W, phi.fn(_Z))), float(np.dot(_W, phi.fn(_Z) ** 2))
+        with np.errstate(all="ignore"):
+            mean = np.where(abs(mean1) < 1e-12, 0.0, np.sqrt(qs) * mean1)
+            act_std = np.sqrt(qs * (mean2 - mean1**2))
+    else:  # tanh and sigmoid are bounded, so q stays finite
+        mean = np.array([expect_normal(phi.fn, q) for q in qs])
+        second = np.array([_moment(phi, q, "value") for q in qs])
+        act_std = np.sqrt(np.maximum(second - mean**2, 0.0))
+    slope2 = np.array([_moment(phi, min(q, 1e300), "slope") for q in qs])
     grad_var = np.ones(depth)
-    for l in range(depth - 1, 0, -1):  # dL/dh_{l-1} from dL/dh_l through layer l's W and φ′
-        grad_var[l - 1] = grad_var[l] * fan_out * weight_var * slope2[l]
-    return Profile(np.sqrt(qs), mean, np.sqrt(np.maximum(second - mean**2, 0.0)), np.sqrt(grad_var))
+    with np.errstate(over="ignore"):
+        for l in range(depth - 1, 0, -1):  # dL/dh_{l-1} from dL/dh_l through layer l's W and φ′
+            grad_var[l - 1] = grad_var[l] * fan_out * weight_var * slope2[l]
+    return Profile(np.sqrt(qs), mean, act_std, np.sqrt(grad_var))

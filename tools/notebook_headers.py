@@ -51,7 +51,10 @@ def with_headers(nb, name: str):
     title = nb.cells[0]
     if title.cell_type != "markdown":
         raise SystemExit(f"{name}: cell 0 must be the markdown title")
-    lines = title.source.split(BADGE_MARK)[0].rstrip().splitlines()
+    if BADGE_MARK in title.source:  # drop the old badge block: the mark line and the badge line after it
+        before, _, after = title.source.partition(BADGE_MARK)
+        title.source = before.rstrip() + "\n" + after.lstrip("\n").partition("\n")[2]
+    lines = title.source.strip().splitlines()
     title_line, rest = lines[0], "\n".join(lines[1:]).strip()
     # the badges sit right under the title; anything else in the title cell follows them
     title.source = title_line + "\n\n" + badges(name) + ("\n\n" + rest if rest else "")
