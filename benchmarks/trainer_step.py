@@ -73,7 +73,7 @@ def matmul_gflops():
     return 2 * BATCH * WIDTH * WIDTH / (ms * 1e-3) / 1e9
 
 
-def main():
+def main(print_table=True):
     try:
         from threadpoolctl import threadpool_info
 
@@ -93,6 +93,8 @@ def main():
         ours = initviz_step_ms(depth)
         theirs = torch_step_ms(depth, threads) if have_torch else float("nan")
         rows.append((depth, ours, theirs, ours / theirs, step_gflops(depth, ours)))
+    if not print_table:
+        return rows
     print(f"trainer step, ReLU MLP width {WIDTH}, batch {BATCH}, float32, {threads} thread(s)")
     print(
         f"{'depth':>5} {'initviz ms':>11} {'torch ms':>9} {'ratio':>6} {'target':>7} "

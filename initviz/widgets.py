@@ -105,7 +105,8 @@ class Panel:
         self.controls = dict(controls)
         self.dpi = dpi
         FigureCanvasAgg(figure)
-        self.image = widgets.Image(format="png")
+        # at its own size, not stretched to the output's width (a stretched PNG looks blurred)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%"))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
@@ -125,8 +126,9 @@ class Panel:
         self._update(**{**self.values, **values})
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        self.image.value = buffer.getvalue()
-        return self.image.value
+        png = buffer.getvalue()
+        self.image.value = png  # ipywidgets 8 keeps a memoryview, 7 bytes: return our own bytes
+        return png
 
     def _on_change(self, change):
         self.update()
@@ -295,13 +297,20 @@ def he_panel(*, max_depth=50, dpi=80):
     controls = {
         "init": toggle("init", [("Xavier", "xavier"), ("He", "he")], "he"),
         "mode": toggle("He mode", [("fan_in", "fan_in"), ("fan_out", "fan_out")]),
-        "negative_slope": float_slider("leaky ReLU slope a", 0.1, 0.0, 1.0, 0.01),
         "activation": dropdown(
             "activation", [("ReLU", "relu"), ("leaky ReLU", "leaky_relu"), ("tanh", "tanh"), ("sigmoid", "sigmoid")]
         ),
+        "negative_slope": float_slider("leaky ReLU slope a", 0.1, 0.0, 1.0, 0.01),
         "depth": int_slider("depth (layers)", min(30, max_depth), 1, max_depth),
         "widths": dropdown("layer widths", [(label, key) for key, label in HE_WIDTH_PATTERNS.items()]),
     }
+    slope = controls["negative_slope"]
+    slope.disabled = True  # the slope matters only for leaky ReLU; greyed out otherwise, so nobody drags it in vain
+
+    def enable_slope(change):
+        slope.disabled = change["new"] != "leaky_relu"
+
+    controls["activation"].observe(enable_slope, names="value")
     return Panel(view.figure, view.update, controls, dpi=dpi)
 
 

@@ -1,6 +1,6 @@
 """Wall time and peak memory of each notebook, executed top to bottom in a fresh kernel.
 
-Run: python benchmarks/notebooks.py [notebooks/NN_x.ipynb ...]
+Run: python benchmarks/notebook_suite.py [notebooks/NN_x.ipynb ...]
 The stored notebooks are not modified: each is executed as an in-memory copy with one
 extra cell at the end that reports the kernel's peak resident memory (ru_maxrss) and
 that of its child processes (the experiment's worker processes).
