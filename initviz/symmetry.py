@@ -18,6 +18,7 @@ import numpy as np
 from . import _checks
 from .data import Dataset
 from .mlp import MLP
+from .train import train
 
 __all__ = ["Recording", "column_spread", "distinct_units", "nonzero_gradients", "record_training"]
 
@@ -124,35 +125,33 @@ def record_training(model, data, *, steps=300, lr=0.3, batch_size=64, every=1, p
         raise ValueError(
             f"model sizes {model.sizes} do not fit the data: {data.n_features} features, {data.n_classes} classes"
         )
-    rng = _checks.generator(seed, "seed")
     x = data.x_train.astype(model.dtype, copy=False)
     y = data.y_train
     batch_size = min(batch_size, len(x))
-    order, cursor = rng.permutation(len(x)), 0
-    first_batch = order[:batch_size]
+    first_batch = _checks.generator(seed, "seed").permutation(len(x))[:batch_size]  # the first batch train() draws
     first_gradient = model.trace(x[first_batch], y[first_batch]).grad_weights[0]
     recorded = sorted(set(range(0, steps + 1, every)) | {steps})
     to_record = set(recorded)
     snapshots, accuracy = [], []
-    diverged_at = None
 
-    def snapshot():
+    def snapshot(step=0, model=model):
+        if step not in to_record:
+            return
         weights = model.weights[0]
         snapshots.append(weights.copy() if np.isfinite(weights).all() else snapshots[-1])
         accuracy.append(model.accuracy(data.x_test, data.y_test) if np.isfinite(weights).all() else accuracy[-1])
 
     snapshot()
-    for step in range(1, steps + 1):
-        if diverged_at is None:
-            if cursor + batch_size > len(x):
-                order, cursor = rng.permutation(len(x)), 0
-            idx = order[cursor : cursor + batch_size]
-            cursor += batch_size
-            # a non-finite loss leaves the weights alone (MLP.step), so they stay at their last finite values
-            if not np.isfinite(model.step(x[idx], y[idx], lr)):
-                diverged_at = step
-        if step in to_record:
-            snapshot()
+    diverged_at = None
+    if steps:
+        history = train(
+            model, data, steps=steps, lr=lr, batch_size=batch_size, eval_every=steps, seed=seed, on_step=snapshot
+        )
+        if history.diverged:
+            # a non-finite loss leaves the weights alone (MLP.step): later snapshots repeat the last finite ones
+            diverged_at = history.diverged_at + 1
+            snapshots += snapshots[-1:] * (len(recorded) - len(snapshots))
+            accuracy += accuracy[-1:] * (len(recorded) - len(accuracy))
     weights = np.stack(snapshots)
     last_gradient = model.trace(x[first_batch], y[first_batch]).grad_weights[0]
     hidden = model.trace(data.x_test[:probe].astype(model.dtype)).activations[0]

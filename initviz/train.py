@@ -83,7 +83,7 @@ def _score(model, data):
     return loss, model.accuracy(data.x_train, data.y_train), model.accuracy(data.x_test, data.y_test)
 
 
-def train(model, data, *, steps=2000, lr=0.01, batch_size=64, momentum=0.0, eval_every=200, seed=0):
+def train(model, data, *, steps=2000, lr=0.01, batch_size=64, momentum=0.0, eval_every=200, seed=0, on_step=None):
     """Train ``model`` on ``data`` with mini-batch SGD; returns a :class:`History`.
 
     Parameters
@@ -97,6 +97,9 @@ def train(model, data, *, steps=2000, lr=0.01, batch_size=64, momentum=0.0, eval
         Score the full train and test sets every this many steps (and at the end).
     seed : int
         Seeds the batch order; with a seeded model the whole run is reproducible.
+    on_step : callable, optional
+        ``on_step(step, model)`` after every step that did not diverge (``step`` counts from 1),
+        e.g. to take snapshots of the weights.
     """
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an initviz.MLP, got {type(model).__name__}")
@@ -138,5 +141,7 @@ def train(model, data, *, steps=2000, lr=0.01, batch_size=64, momentum=0.0, eval
             history.test_accuracy.append(test_acc)
         if history.diverged:
             break
+        if on_step is not None:
+            on_step(step + 1, model)
     history.seconds = time.perf_counter() - start
     return history
