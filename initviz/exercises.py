@@ -42,6 +42,8 @@ def check_zero_init_gradients(answer, activation="relu", step=0):
 
     ``answer`` is a collection of names from ``"W1", "b1", "W2", "b2"`` (an empty set if you think none).
     """
+    if answer is None:
+        return print("Replace None with your answer, e.g. {'W2', 'b2'}, then run the cell again.")
     if isinstance(answer, str):
         answer = {answer}
     try:
@@ -57,13 +59,11 @@ def check_zero_init_gradients(answer, activation="relu", step=0):
         return _report(
             True, f"With {activation} and zero init, after {step} update(s) the nonzero gradients are {shown}."
         )
-    missing = sorted(truth - given)
-    extra = sorted(given - truth)
-    hints = []
-    if missing:
-        hints.append(f"{', '.join(missing)} also get a nonzero gradient")
-    if extra:
-        hints.append(f"{', '.join(extra)} get a zero gradient")
+    hints = []  # say which way the answer is off, not which names fix it
+    if truth - given:
+        hints.append(f"{len(truth - given)} more parameter(s) get a nonzero gradient")
+    if given - truth:
+        hints.append(f"{len(given - truth)} of yours get a zero gradient")
     return _report(False, "; ".join(hints) + f". Hint: what is {activation}(0), and what multiplies dL/dh₁?")
 
 
@@ -95,6 +95,8 @@ def check_distinct_units(answer, first_layer="constant:value=0.5", second_layer=
     """Exercise: how many distinct hidden units (of 16) after 200 steps, with W1 from ``first_layer`` and W2
     from ``second_layer``? ``answer`` is an int from 1 to 16.
     """
+    if answer is None:
+        return print("Replace None with your answer (a number of units from 1 to 16), then run the cell again.")
     if isinstance(answer, bool) or not isinstance(answer, int):
         raise TypeError(f"answer must be an int from 1 to 16, got {answer!r}")
     if not 1 <= answer <= 16:
@@ -104,8 +106,8 @@ def check_distinct_units(answer, first_layer="constant:value=0.5", second_layer=
     if answer == truth:
         return _report(True, f"{setup}: {truth} distinct hidden unit(s) after 200 steps.")
     hint = (
-        "Hint: two hidden units stay identical only if both their incoming columns of W1 and their outgoing rows "
-        "of W2 start identical."
+        "Hint: two hidden units can only become different if their W1 columns or W2 rows start different AND a "
+        "nonzero gradient reaches W1 (what is the activation's slope at the units' starting input?)."
     )
     return _report(False, f"{setup}: you said {answer}. {hint}")
 

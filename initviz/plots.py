@@ -8,6 +8,7 @@ into pyplot's global state. Views that panels redraw (``LayerHistograms``,
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -142,8 +143,14 @@ class DepthProfile:
 # --- experiment (notebook 05) ---
 
 _CELLS = (("sigmoid", 5), ("tanh", 5), ("relu", 5), ("relu", 30))
-INIT_COLORS = {"zeros": "#7f7f7f", "normal:std=0.01": "#bcbd22", "normal:std=1": "#8c564b",
-               "standard_uniform": "#1f77b4", "xavier_normal": "#9467bd", "he_normal": "#d62728"}
+INIT_COLORS = {
+    "zeros": "#7f7f7f",
+    "normal:std=0.01": "#bcbd22",
+    "normal:std=1": "#8c564b",
+    "standard_uniform": "#1f77b4",
+    "xavier_normal": "#9467bd",
+    "he_normal": "#d62728",
+}
 
 
 def _cells_present(results):
@@ -164,12 +171,17 @@ def accuracy_heatmap(results, *, title="Test accuracy on the digits (mean ± std
     ax = axes[0, 0]
     for row in rows:
         i, j = inits.index(row["init"]), cells.index((row["activation"], row["depth"]))
-        mean[i, j] = row["mean"]
         text = f"{100 * row['mean']:.0f}% ± {100 * row['std']:.0f}"
-        if row["diverged"]:
-            text += f"\ndiverged {row['diverged']}/{row['runs']}"
-        ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if row["mean"] < 0.6 else "black")
-    image = ax.imshow(mean, vmin=0, vmax=1, cmap="viridis", aspect="auto")
+        if row["diverged"] == row["runs"]:  # no accuracy to speak of: a grey cell that says what happened
+            text = f"diverged\n{row['diverged']}/{row['runs']} runs"
+        else:
+            mean[i, j] = row["mean"]
+            if row["diverged"]:
+                text += f"\ndiverged {row['diverged']}/{row['runs']}"
+        dark = row["diverged"] != row["runs"] and row["mean"] < 0.6
+        ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark else "black")
+    cmap = matplotlib.colormaps["viridis"].with_extremes(bad="#d9d9d9")
+    image = ax.imshow(np.ma.masked_invalid(mean), vmin=0, vmax=1, cmap=cmap, aspect="auto")
     ax.set_xticks(range(len(cells)), [f"{act}\ndepth {depth}" for act, depth in cells], fontsize=8)
     from .init import init_label
 
@@ -193,7 +205,7 @@ def loss_curves(results, *, smooth=25):
     spare = iter(["#2ca02c", "#ff7f0e", "#17becf", "#e377c2", "#1a1a1a"] * 4)
     colors = {init: INIT_COLORS.get(init) or next(spare) for init in inits}
     kernel = np.ones(smooth) / smooth
-    lowest = 1e-3
+    lowest, highest = 1e-3, 4.0
     for ax, (act, depth) in zip(axes[0], cells):
         for init in inits:
             runs = [r for r in results if (r.config.init, r.config.activation, r.config.depth) == (init, act, depth)]
@@ -209,8 +221,9 @@ def loss_curves(results, *, smooth=25):
                     finite = np.where(counts > 0.999, valid, np.nan)
                 curves.append(finite)
             curves = np.vstack(curves)
-            steps = np.arange(1, curves.shape[1] + 1) + (smooth - 1 if curves.shape[1] < len(runs[0].history.loss)
-                                                         else 0)
+            steps = np.arange(1, curves.shape[1] + 1) + (
+                smooth - 1 if curves.shape[1] < len(runs[0].history.loss) else 0
+            )
             diverged = [r for r in runs if r.history.diverged]
             label = init_label(init) + (f" (diverged {len(diverged)}/{len(runs)})" if diverged else "")
             alive = np.isfinite(curves).all(axis=0)
@@ -219,17 +232,33 @@ def loss_curves(results, *, smooth=25):
                 ax.plot(steps, mean, color=colors[init], lw=1.3, label=label)
                 if np.isfinite(mean).any():  # let the axis reach the best curve (a deep He net fits to ~1e-4)
                     lowest = min(lowest, max(1e-6, float(np.nanmin(mean)) / 2))
-                ax.fill_between(steps, np.where(alive, curves.min(axis=0), np.nan),
-                                np.where(alive, curves.max(axis=0), np.nan), color=colors[init], alpha=0.2, lw=0)
+                    highest = max(highest, min(1e3, 1.3 * float(np.nanmax(curves))))  # and the worst start
+                ax.fill_between(
+                    steps,
+                    np.where(alive, curves.min(axis=0), np.nan),
+                    np.where(alive, curves.max(axis=0), np.nan),
+                    color=colors[init],
+                    alpha=0.2,
+                    lw=0,
+                )
             else:
                 ax.plot([], [], color=colors[init], lw=1.3, label=label)
             for r in diverged:
-                ax.plot(r.history.diverged_at + 1, 3.5, "x", color=colors[init], ms=8, mew=2, clip_on=False)
+                ax.plot(
+                    r.history.diverged_at + 1,
+                    1.0,
+                    "x",
+                    color=colors[init],
+                    ms=8,
+                    mew=2,
+                    clip_on=False,
+                    transform=ax.get_xaxis_transform(),
+                )  # on the top edge, whatever the y-range
         ax.set_yscale("log")
         ax.set_title(f"{act}, depth {depth}", fontsize=10)
         ax.set_xlabel("SGD step")
         ax.grid(True, alpha=0.3)
-    axes[0, 0].set_ylim(lowest, 4)  # the axes share y
+    axes[0, 0].set_ylim(lowest, highest)  # the axes share y
     axes[0, 0].set_ylabel("training loss (log)")
     handles, labels = axes[0, -1].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3), fontsize=8)
@@ -254,8 +283,7 @@ def decision_boundaries(models, data, titles, *, resolution=200):
     for ax, model, title in zip(axes[0], models, titles):
         pred = model.predict(grid).reshape(gx.shape)
         ax.contourf(gx, gy, pred, levels=np.arange(data.n_classes + 1) - 0.5, cmap="coolwarm", alpha=0.35)
-        ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", s=6, edgecolors="none",
-                   vmin=0, vmax=data.n_classes - 1)
+        ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", s=6, edgecolors="none", vmin=0, vmax=data.n_classes - 1)
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -306,8 +334,9 @@ def propagation_figure(profiles, *, mark_layer=None, title=None):
                 finite = np.asarray(stats.finite, dtype=float)
                 layers = np.arange(1, len(std) + 1)
                 ok = np.isfinite(std) & (std > 0) & (finite == 1)
-                ax.plot(layers, np.where(ok, std, np.nan), "o-", ms=2.5, lw=1.3, color=colors[init],
-                        label=init_label(init))
+                ax.plot(
+                    layers, np.where(ok, std, np.nan), "o-", ms=2.5, lw=1.3, color=colors[init], label=init_label(init)
+                )
                 zero, over = std == 0, (finite < 1) | ~np.isfinite(std)
                 edge = ax.get_xaxis_transform()
                 ax.plot(layers[zero], np.full(zero.sum(), 0.03), "v", ms=5, color=colors[init], transform=edge)
@@ -329,8 +358,15 @@ def propagation_figure(profiles, *, mark_layer=None, title=None):
             text_ax.text(0, y, heading, fontsize=8.5, fontweight="bold", va="top", transform=text_ax.transAxes)
             y -= 0.1
             for label, state, color in notes[col] or [("", "all healthy", "#2a7a2a")]:
-                text_ax.text(0.04, y, f"{label}: {state}" if label else state, fontsize=8, color=color, va="top",
-                             transform=text_ax.transAxes)
+                text_ax.text(
+                    0.04,
+                    y,
+                    f"{label}: {state}" if label else state,
+                    fontsize=8,
+                    color=color,
+                    va="top",
+                    transform=text_ax.transAxes,
+                )
                 y -= 0.085
             y -= 0.04
     for ax in axes[-1, :2]:
@@ -943,6 +979,12 @@ def _activation_label(activation):
     return get(activation).label
 
 
+def _overview_colors(inits):
+    """One colour per init spec: notebook 05's colours where it has one (so an init looks the same everywhere)."""
+    spare = iter(["#2ca02c", "#ff7f0e", "#17becf", "#e377c2", "#1a1a1a"] * 4)
+    return [INIT_COLORS.get(init) or next(spare) for init in inits]
+
+
 def init_comparison(inits, activation="relu", *, depth=10, width=100, seed=0, title=None):
     """Per-layer activation std of one network under several inits, on one log axis.
 
@@ -952,15 +994,19 @@ def init_comparison(inits, activation="relu", *, depth=10, width=100, seed=0, ti
     from .init import init_label
     from .mlp import propagate
 
+    if isinstance(inits, str):
+        raise TypeError(f"inits must be a list or tuple of init specs, e.g. ({inits!r},), got the string {inits!r}")
+    inits = list(inits)
+    if not inits:
+        raise ValueError("inits is empty: give at least one init spec, e.g. ('he_normal',)")
     fig, axes = figure(1, 1, width=6.4, height=3.6)
     ax = axes[0, 0]
     layers = np.arange(1, depth + 1)
-    for init, color in zip(inits, ["#bcbd22", "#9467bd", "#d62728", "#1f77b4", "#8c564b", "#7f7f7f"]):
+    for init, color in zip(inits, _overview_colors(inits)):
         s = _stats.layer_stats(propagate(init, activation, depth=depth, width=width, seed=seed).activations)
         state = _stats.signal_state(s.std, s.finite, s.mean)
         std = np.where((s.std > 0) & np.isfinite(s.std) & (s.finite == 1), s.std, np.nan)
-        label = init_label(init) + ("" if state == "healthy" else f" — {state}")
-        ax.semilogy(layers, std, "o-", ms=3, color=color, label=label)
+        ax.semilogy(layers, std, "o-", ms=3, color=color, label=f"{init_label(init)} — {state}")
     ax.set_xlabel("layer")
     name = _activation_label(activation)
     ax.set_ylabel(f"std of {name} activations")
@@ -968,6 +1014,70 @@ def init_comparison(inits, activation="relu", *, depth=10, width=100, seed=0, ti
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     ax.set_title(title or f"One {depth}-layer {name} network, {len(inits)} initializations", fontsize=10)
+    return fig
+
+
+def convergence_figure(results, *, n_classes=10, smooth=10, title=None):
+    """Training loss and test accuracy against the SGD step, one line per run of ``experiment.run_grid``.
+
+    The loss is a running mean over ``smooth`` steps on a linear axis; dotted lines mark a uniform guess over
+    ``n_classes`` classes (loss ln k, accuracy 1/k). A run that diverged is drawn as an ✕ on the top edge at the
+    step where it diverged, and its legend entry says so. The legend gives each run's final test accuracy.
+    """
+    from . import _checks
+    from .init import init_label
+
+    results = list(results)
+    if not results:
+        raise ValueError("results is empty: give the list that initviz.experiment.run_grid returns")
+    n_classes = _checks.integer("n_classes", n_classes, low=2)
+    smooth = _checks.integer("smooth", smooth, low=1)
+    inits = list(dict.fromkeys(r.config.init for r in results))
+    colors = dict(zip(inits, _overview_colors(inits)))
+    seeds = {init: sum(r.config.init == init for r in results) for init in inits}
+    fig, axes = figure(1, 2, width=11, height=3.3)
+    loss_ax, acc_ax = axes[0]
+    uniform = float(np.log(n_classes))
+    for r in results:
+        h, color = r.history, colors[r.config.init]
+        label = init_label(r.config.init) + (f", seed {r.config.seed}" if seeds[r.config.init] > 1 else "")
+        if h.diverged:
+            label += f": {h.status}"
+            for ax in (loss_ax, acc_ax):
+                ax.plot(
+                    h.diverged_at + 1,
+                    0.97,
+                    "x",
+                    color=color,
+                    ms=8,
+                    mew=2,
+                    transform=ax.get_xaxis_transform(),
+                    clip_on=False,
+                )
+        else:
+            label += f": test accuracy {h.final_test_accuracy:.0%}"
+            loss = np.asarray(h.loss, dtype=float)
+            k = min(smooth, len(loss))
+            loss_ax.plot(np.arange(k, len(loss) + 1), np.convolve(loss, np.ones(k) / k, mode="valid"), color=color)
+            acc_ax.plot(h.eval_steps, h.test_accuracy, "o-", ms=3, color=color)
+        acc_ax.plot([], [], color=color, label=label)
+    steps = max(r.config.steps for r in results)
+    for ax, level, text in ((loss_ax, uniform, f"uniform guess, ln {n_classes}"), (acc_ax, 1 / n_classes, "chance")):
+        ax.axhline(level, color="black", lw=0.8, ls=":")
+        ax.annotate(
+            text, (steps, level), xytext=(-4, 4), textcoords="offset points", ha="right", va="bottom", fontsize=8
+        )
+    loss_ax.set_ylim(0, 1.2 * uniform)
+    loss_ax.set_ylabel(f"training loss (mean of {smooth} steps)")
+    acc_ax.set_ylim(0, 1)
+    acc_ax.set_ylabel("test accuracy")
+    for ax in (loss_ax, acc_ax):
+        ax.set_xlim(0, steps)
+        ax.set_xlabel("SGD step")
+        ax.grid(True, alpha=0.3)
+    acc_ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=11)
     return fig
 
 
@@ -1121,21 +1231,31 @@ class ActivationHistograms:
         ]
 
     def update(self, arrays, *, titles=None, range=None, zero_spike=False):
-        """Show ``arrays[i]`` in axes ``i`` on shared bins (``range`` or the finite values' span); hide the rest."""
+        """Show ``arrays[i]`` in axes ``i``; hide the rest.
+
+        Bins are shared: ``range``, or the finite values' span; ``range="per_layer"`` gives
+        each layer its own span instead (for a signal that grows by orders of magnitude).
+        """
         arrays = list(arrays)[: len(self.hist.axes)]
         finite = [a[np.isfinite(a)] if not np.isfinite(a).all() else a.ravel() for a in arrays]
-        if range is None:
-            present = [f for f in finite if f.size]
+
+        def span(present):
             lo = min(float(f.min()) for f in present) if present else -1.0
             hi = max(float(f.max()) for f in present) if present else 1.0
-            range = (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)  # one value only (all zeros): a window round it
-        edges = np.linspace(range[0], range[1], self.bins + 1)
+            return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)  # one value only (all zeros): a window round it
+
+        per_layer = isinstance(range, str) and range == "per_layer"  # each layer on its own scale
+        if range is None:
+            range = span([f for f in finite if f.size])
         views = zip(self.hist.axes, self.hist.steps, self.hist.notes, self.zero_notes)
         for i, (ax, steps, note, zero_note) in enumerate(views):
             ax.set_visible(i < len(arrays))
             if i >= len(arrays):
                 continue
             a, values = arrays[i], finite[i]
+            if per_layer:
+                range = span([values] if values.size else [])
+            edges = np.linspace(range[0], range[1], self.bins + 1)
             counts = np.histogram(values, bins=self.bins, range=range)[0] if values.size else np.zeros(self.bins)
             steps.set_data(counts, edges)
             ax.set_xlim(edges[0], edges[-1])
@@ -1166,10 +1286,14 @@ def _gauss_histogram_rows(rows, *, depth, width, seed, title):
     for r, (label, std, activation) in enumerate(rows):
         trace, act_stats, _ = _gaussian_trace(std, activation, depth, width, seed)
         view = ActivationHistograms(axes[r], color=COLORS.get(activation, COLORS["sigmoid"]))
+        window = _gauss_window(activation)
+        spread = np.nanmax(act_stats.std) / np.nanmin(act_stats.std[act_stats.std > 0], initial=np.inf)
+        if window is None and spread > 10:
+            window = "per_layer"  # one shared scale would leave all but the last layer an empty-looking spike
         view.update(
             trace.activations,
             titles=_gauss_layer_titles(range(1, depth + 1), act_stats.std),
-            range=_gauss_window(activation),
+            range=window,
             zero_spike=activation == "relu",
         )
         for ax in axes[r]:

@@ -243,11 +243,15 @@ def test_check_zero_init_gradients(capsys):
     assert capsys.readouterr().out.startswith("Correct.")
     exercises.check_zero_init_gradients({"W2", "b2"}, activation="sigmoid", step=1)
     out = capsys.readouterr().out
-    assert out.startswith("Not quite.") and "W1, b1 also" in out
+    assert out.startswith("Not quite.") and "2 more parameter(s)" in out and "W1" not in out  # no give-away
     exercises.check_zero_init_gradients({"b2"}, activation="relu", step=1)
     assert capsys.readouterr().out.startswith("Correct.")
     exercises.check_zero_init_gradients(set(), activation="relu", step=0)
-    assert "b2 also" in capsys.readouterr().out
+    assert "1 more parameter(s)" in capsys.readouterr().out
+    exercises.check_zero_init_gradients({"W1", "b2"}, activation="relu", step=0)
+    assert "1 of yours get a zero gradient" in capsys.readouterr().out
+    exercises.check_zero_init_gradients(None)
+    assert capsys.readouterr().out.startswith("Replace None")
     with pytest.raises(ValueError, match="unknown names"):
         exercises.check_zero_init_gradients({"W3"})
     with pytest.raises(TypeError, match="answer"):
