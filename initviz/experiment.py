@@ -135,22 +135,12 @@ def run(config, data=None):
     return Result(config, record, history)
 
 
-def _single_threaded_blas():
-    # two worker processes on two cores: each should use one BLAS thread, not fight over both
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:  # threadpoolctl comes with scikit-learn; without it we just run slower
-        pass
-
-
 def run_grid(configs, *, workers=1, progress=None):
     """Run every config; returns the results in the order given.
 
     ``workers > 1`` runs them in that many processes (each run is seeded on its
-    own, so the results do not depend on it). ``progress(done, total, result)``
-    is called after each run.
+    own, so the results do not depend on it; each trains on one BLAS thread, see
+    ``train``). ``progress(done, total, result)`` is called after each run.
     """
     configs = list(configs)
     if not configs:
@@ -165,7 +155,7 @@ def run_grid(configs, *, workers=1, progress=None):
         return results
     # the longest runs go first so the two workers finish together
     order = sorted(range(len(configs)), key=lambda i: -configs[i].depth * configs[i].steps)
-    with ProcessPoolExecutor(workers, initializer=_single_threaded_blas) as pool:
+    with ProcessPoolExecutor(workers) as pool:
         futures = {i: pool.submit(run, configs[i]) for i in order}
         for done, i in enumerate(order, start=1):
             results[i] = futures[i].result()

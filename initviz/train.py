@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _checks
+from ._threads import one_blas_thread
 from .data import Dataset
 from .mlp import MLP, softmax_cross_entropy
 
@@ -120,28 +121,29 @@ def train(model, data, *, steps=2000, lr=0.01, batch_size=64, momentum=0.0, eval
     n = len(x)
     batch_size = min(batch_size, n)
     history = History(loss=np.full(steps, np.nan))
-    start = time.perf_counter()
-    order, cursor = rng.permutation(n), 0
-    for step in range(steps):
-        if cursor + batch_size > n:
-            order, cursor = rng.permutation(n), 0
-        idx = order[cursor : cursor + batch_size]
-        cursor += batch_size
-        tick = time.perf_counter()
-        loss = model._step(x[idx], y[idx], lr, momentum)
-        history.step_seconds += time.perf_counter() - tick
-        history.loss[step] = loss
-        if not np.isfinite(loss):
-            history.diverged_at = step
-        if history.diverged or (step + 1) % eval_every == 0 or step + 1 == steps:
-            train_loss, train_acc, test_acc = _score(model, data)
-            history.eval_steps.append(step + 1)
-            history.train_loss.append(train_loss)
-            history.train_accuracy.append(train_acc)
-            history.test_accuracy.append(test_acc)
-        if history.diverged:
-            break
-        if on_step is not None:
-            on_step(step + 1, model)
-    history.seconds = time.perf_counter() - start
+    with one_blas_thread():  # see _threads.py
+        start = time.perf_counter()
+        order, cursor = rng.permutation(n), 0
+        for step in range(steps):
+            if cursor + batch_size > n:
+                order, cursor = rng.permutation(n), 0
+            idx = order[cursor : cursor + batch_size]
+            cursor += batch_size
+            tick = time.perf_counter()
+            loss = model._step(x[idx], y[idx], lr, momentum)
+            history.step_seconds += time.perf_counter() - tick
+            history.loss[step] = loss
+            if not np.isfinite(loss):
+                history.diverged_at = step
+            if history.diverged or (step + 1) % eval_every == 0 or step + 1 == steps:
+                train_loss, train_acc, test_acc = _score(model, data)
+                history.eval_steps.append(step + 1)
+                history.train_loss.append(train_loss)
+                history.train_accuracy.append(train_acc)
+                history.test_accuracy.append(test_acc)
+            if history.diverged:
+                break
+            if on_step is not None:
+                on_step(step + 1, model)
+        history.seconds = time.perf_counter() - start
     return history

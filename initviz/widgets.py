@@ -123,7 +123,10 @@ class Panel:
         for name in values:
             if name not in self.controls:
                 raise ValueError(f"unknown control {name!r}; this panel has {sorted(self.controls)}")
-        self._update(**{**self.values, **values})
+        from ._threads import one_blas_thread
+
+        with one_blas_thread():
+            self._update(**{**self.values, **values})
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=self.dpi)
         png = buffer.getvalue()
