@@ -1,13 +1,16 @@
 """Time one SGD step of a ReLU MLP (100 units per layer, batch 64, float32), initviz against PyTorch.
 
 Run: python benchmarks/trainer_step.py
-Both use the same thread count; each figure is the median of several repeats.
+initviz is timed on the path ``initviz.train`` takes (``MLP._step`` on one BLAS thread, see
+initviz/_threads.py), so PyTorch gets one thread too: both use the same thread count.
+The two are timed in alternating blocks of steps (the
+machine's speed drifts by more than the differences measured) and each figure is the
+median over the blocks.
 torch is optional: without it only initviz's figures are printed.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -30,14 +33,36 @@ def _median_ms(fn, steps=300, repeats=7):
     return statistics.median(times)
 
 
-def initviz_step_ms(depth):
+def _interleaved_median_ms(fns, steps, repeats=25, warmup=5):
+    """Median ms per call of each of ``fns``, timed in alternating blocks of ``steps`` calls.
+
+    The machine's speed drifts (other load, clock changes) by more than the differences
+    measured here, so the candidates take turns rather than run one after the other; the
+    few untimed calls before each block let that library's thread pool wake up again after
+    the other one has been running.
+    """
+    for fn in fns:
+        fn()  # allocate buffers
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, ts in zip(fns, times):
+            for _ in range(warmup):
+                fn()
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                fn()
+            ts.append((time.perf_counter() - t0) / steps * 1e3)
+    return [statistics.median(ts) for ts in times]
+
+
+def _initviz_step(depth):
     data = iv.load_digits()
     net = iv.MLP([N_IN] + [WIDTH] * depth + [N_OUT], "relu", "he_normal", rng=0)
     x, y = data.x_train[:BATCH], data.y_train[:BATCH]
-    return _median_ms(lambda: net.step(x, y, 0.01))
+    return lambda: net._step(x, y, 0.01, 0.0)  # what train() calls, without the per-call argument checks
 
 
-def torch_step_ms(depth, threads):
+def _torch_step(depth, threads):
     import torch
 
     torch.set_num_threads(threads)
@@ -56,7 +81,19 @@ def torch_step_ms(depth, threads):
         loss.backward()
         opt.step()
 
-    return _median_ms(step)
+    return step
+
+
+def initviz_step_ms(depth):
+    return _median_ms(_initviz_step(depth))
+
+
+def torch_step_ms(depth, threads):
+    return _median_ms(_torch_step(depth, threads))
+
+
+def _steps_per_block(depth):
+    return max(10, 300 // depth)  # ~10-20 ms per block
 
 
 def step_gflops(depth, ms):
@@ -74,12 +111,14 @@ def matmul_gflops():
 
 
 def main(print_table=True):
-    try:
-        from threadpoolctl import threadpool_info
+    from initviz._threads import one_blas_thread
 
-        threads = max(int(p.get("num_threads", 1)) for p in threadpool_info()) if threadpool_info() else 1
-    except ImportError:
-        threads = os.cpu_count() or 1
+    threads = 1  # train() runs on one BLAS thread; torch gets the same
+    with one_blas_thread():
+        return _main(print_table, threads)
+
+
+def _main(print_table, threads):
     try:
         import torch  # noqa: F401
 
@@ -90,8 +129,12 @@ def main(print_table=True):
     rows = []
     peak = matmul_gflops()
     for depth in (5, 30):
-        ours = initviz_step_ms(depth)
-        theirs = torch_step_ms(depth, threads) if have_torch else float("nan")
+        if have_torch:  # measured side by side, see _interleaved_median_ms
+            ours, theirs = _interleaved_median_ms(
+                [_initviz_step(depth), _torch_step(depth, threads)], steps=_steps_per_block(depth)
+            )
+        else:
+            ours, theirs = _median_ms(_initviz_step(depth)), float("nan")
         rows.append((depth, ours, theirs, ours / theirs, step_gflops(depth, ours)))
     if not print_table:
         return rows
