@@ -17,6 +17,24 @@ def _report(correct, message):
     print(("Correct. " if correct else "Not quite. ") + message)
 
 
+def _numeric_verdict(answer, truth, what, hint, *, rtol=0.01):
+    """Print whether a numeric answer is within ``rtol`` of ``truth`` and return it; None means "not answered yet"."""
+    import math
+
+    from . import _checks
+
+    if answer is None:
+        print(f"Replace None with your {what}, then run the cell again.")
+        return False
+    value = _checks.number("answer", answer)
+    correct = math.isclose(value, truth, rel_tol=rtol)
+    if correct:
+        print(f"Correct. The {what} is {truth:.4g}.")
+    else:
+        print(f"Not quite: {value:.4g} is {abs(value / truth - 1):.0%} away from the {what}. Hint: {hint}")
+    return correct
+
+
 def zero_init_gradients(activation, step=0, *, hidden=16, lr=0.3):
     """Which of W1, b1, W2, b2 get a nonzero gradient in a zero-initialized ``[64, hidden, 10]`` digits net.
 
@@ -115,24 +133,6 @@ def check_distinct_units(answer, first_layer="constant:value=0.5", second_layer=
 # --- xavier (notebook 03) ---
 
 
-def _xavier_verdict(answer, truth, what, hint, *, rtol=0.01):
-    """Compare a numeric answer with ``truth``; None means "not answered yet"."""
-    import math
-
-    from . import _checks
-
-    if answer is None:
-        print(f"Replace None with your {what}, then run the cell again.")
-        return False
-    value = _checks.number("answer", answer)
-    correct = math.isclose(value, truth, rel_tol=rtol)
-    if correct:
-        print(f"Correct. The {what} is {truth:.4g}.")
-    else:
-        print(f"Not quite: {value:.4g} is {abs(value / truth - 1):.0%} away from the {what}. Hint: {hint}")
-    return correct
-
-
 def check_xavier_bound(answer, shape=(3, 3, 64, 128)):
     """Exercise: the bound a of ``xavier_uniform`` (W ~ U[−a, a]) for a weight of this ``shape``.
 
@@ -145,7 +145,7 @@ def check_xavier_bound(answer, shape=(3, 3, 64, 128)):
     fan_in, fan_out = fans(shape)
     truth = math.sqrt(6.0 / (fan_in + fan_out))
     hint = "a = √3·std with std² = 2/(n_in + n_out); for a conv kernel n_in and n_out include kh·kw (iv.fans)."
-    return _xavier_verdict(answer, truth, f"xavier_uniform bound for shape {tuple(shape)}", hint)
+    return _numeric_verdict(answer, truth, f"xavier_uniform bound for shape {tuple(shape)}", hint)
 
 
 def xavier_pair_factor(fan_in, fan_out):
@@ -162,7 +162,7 @@ def check_xavier_pair_factor(answer, fan_in=50, fan_out=200):
     """Exercise: Var(h₂)/Var(h₀) for two linear Xavier layers fan_in → fan_out → fan_in."""
     truth = xavier_pair_factor(fan_in, fan_out)
     hint = "each layer multiplies the forward variance by its own n_in·Var(W), and both layers share Var(W)."
-    return _xavier_verdict(answer, truth, f"variance factor over {fan_in} → {fan_out} → {fan_in}", hint)
+    return _numeric_verdict(answer, truth, f"variance factor over {fan_in} → {fan_out} → {fan_in}", hint)
 
 
 def check_sigmoid_gain(answer):
@@ -171,26 +171,10 @@ def check_sigmoid_gain(answer):
 
     slope = float(get("sigmoid").derivative(0.0))
     hint = "with gain g a square Xavier layer has n·Var(W) = g²; near 0 sigmoid scales a gradient by σ′(0)."
-    return _xavier_verdict(answer, 1.0 / slope, "sigmoid gain", hint)
+    return _numeric_verdict(answer, 1.0 / slope, "sigmoid gain", hint)
 
 
 # --- gaussian (notebook 02) ---
-
-
-def _gaussian_verdict(answer, truth, what, hint, *, rtol):
-    """Print whether ``answer`` is within ``rtol`` of ``truth``; None means "not answered yet"."""
-    import math
-
-    from . import _checks
-
-    if answer is None:
-        print(f"Replace None with your {what}, then run the cell again.")
-        return
-    value = _checks.number("answer", answer)
-    if math.isclose(value, truth, rel_tol=rtol):
-        print(f"Correct. The {what} is {truth:.4g}.")
-    else:
-        print(f"Not quite: you said {value:.4g}. Hint: {hint}")
 
 
 def relu_layer_factor(std, width):
@@ -209,7 +193,7 @@ def check_relu_layer_factor(answer, std=0.01, width=100):
     """Exercise: the factor by which a ReLU layer multiplies the activation std (N(0, std²) weights)."""
     hint = "E[relu(z)²] = Var(z)/2 and Var(z) = width·std²·E[h²]; take the square root of the ratio."
     truth = relu_layer_factor(std, width)
-    _gaussian_verdict(answer, truth, f"per-layer factor for ReLU, std {std:g}, width {width}", hint, rtol=0.02)
+    _numeric_verdict(answer, truth, f"per-layer factor for ReLU, std {std:g}, width {width}", hint, rtol=0.02)
 
 
 def check_sigmoid_gradient_factor(answer, std=0.01, width=100):
@@ -221,7 +205,7 @@ def check_sigmoid_gradient_factor(answer, std=0.01, width=100):
     width = _checks.integer("width", width, low=1)
     truth = std * width**0.5 * float(get("sigmoid").derivative(0.0))
     hint = "backward, dL/dh_{l-1} = (dL/dh_l · σ′(z)) @ Wᵀ sums width terms; σ′(0) = 1/4."
-    _gaussian_verdict(
+    _numeric_verdict(
         answer, truth, f"per-layer gradient factor for sigmoid, std {std:g}, width {width}", hint, rtol=0.02
     )
 
@@ -233,26 +217,10 @@ def check_relu_flat_std(answer, width=400):
     width = _checks.integer("width", width, low=1)
     truth = (2 / width) ** 0.5
     hint = "solve relu_layer_factor = std·√(width/2) = 1 for std."
-    _gaussian_verdict(answer, truth, f"std that keeps ReLU flat at width {width}", hint, rtol=0.03)
+    _numeric_verdict(answer, truth, f"std that keeps ReLU flat at width {width}", hint, rtol=0.03)
 
 
 # --- he (notebook 04) ---
-
-
-def _he_verdict(answer, truth, what, hint, *, rtol=0.01):
-    """Print whether ``answer`` is within ``rtol`` of ``truth``; None means "not answered yet"."""
-    import math
-
-    from . import _checks
-
-    if answer is None:
-        print(f"Replace None with your {what}, then run the cell again.")
-        return
-    value = _checks.number("answer", answer)
-    if math.isclose(value, truth, rel_tol=rtol):
-        print(f"Correct. The {what} is {truth:.4g}.")
-    else:
-        print(f"Not quite: you said {value:.4g}. Hint: {hint}")
 
 
 def check_he_leaky_std(answer, negative_slope=0.2, fan_in=512):
@@ -263,7 +231,7 @@ def check_he_leaky_std(answer, negative_slope=0.2, fan_in=512):
     fan_in = _checks.integer("fan_in", fan_in, low=1)
     truth = gain("leaky_relu", _checks.number("negative_slope", negative_slope, low=0, high=1)) / fan_in**0.5
     hint = "std = gain/√fan_in with gain = √(2/(1 + a²))."
-    _he_verdict(answer, truth, f"He normal std for leaky ReLU (a={negative_slope:g}), fan_in {fan_in}", hint)
+    _numeric_verdict(answer, truth, f"He normal std for leaky ReLU (a={negative_slope:g}), fan_in {fan_in}", hint)
 
 
 KERAS_TRUNCATION_STD = 0.87962566103423978
@@ -277,7 +245,7 @@ def check_keras_he_stddev(answer, fan_in=512):
     fan_in = _checks.integer("fan_in", fan_in, low=1)
     truth = (2 / fan_in) ** 0.5 / KERAS_TRUNCATION_STD
     hint = "cutting at ±2 stddev shrinks the std by the factor 0.8796…, so Keras starts from √(2/fan_in)/0.8796…"
-    _he_verdict(answer, truth, f"stddev before truncation for fan_in {fan_in}", hint)
+    _numeric_verdict(answer, truth, f"stddev before truncation for fan_in {fan_in}", hint)
 
 
 def check_fan_in_gradient_factor(answer, widths):
@@ -295,7 +263,7 @@ def check_fan_in_gradient_factor(answer, widths):
         "going down through layer l multiplies the gradient variance by n_l·Var(W_l)/2 = n_l/n_(l−1) in fan_in "
         "mode; multiply these from the top down to layer 1 and most factors cancel."
     )
-    _he_verdict(answer, truth, "gradient variance factor, layer 1 over the top layer", hint)
+    _numeric_verdict(answer, truth, "gradient variance factor, layer 1 over the top layer", hint)
 
 
 def check_xavier_he_depth(answer, ratio=1e-6):
