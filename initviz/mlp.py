@@ -21,6 +21,7 @@ import numpy as np
 
 from . import _checks
 from . import activations as _activations
+from ._threads import one_blas_thread
 from .init import initialize, parse_init
 
 __all__ = ["MLP", "Trace", "propagate"]
@@ -320,7 +321,8 @@ class MLP:
         grad_bs = None if self.biases is None else [np.empty_like(b) for b in self.biases]
         grad_hs = [None] * len(self.weights)
         loss = None
-        with np.errstate(all="ignore"):  # extreme inits overflow on purpose; stats report it
+        # extreme inits overflow on purpose (stats report it); small products run best on one BLAS thread
+        with np.errstate(all="ignore"), one_blas_thread():
             work = self._workspace(len(x))
             out = self._forward(x, zs, hs, work["zeros"])
             if y is not None:
