@@ -324,6 +324,9 @@ def move_slider_and_check_redraw(page, name: str, index: int) -> str:
     for position in range(count):
         slider = sliders.nth(position)
         label = slider.locator(".widget-label").first.inner_text().strip()
+        if slider.locator("[disabled], .ui-slider-disabled, .ui-state-disabled").count():
+            tried.append(f"{label} (disabled, skipped)")  # e.g. the leaky-ReLU slope while the activation is ReLU
+            continue
         readout = slider.locator(".widget-readout")
         handle = slider.locator(".noUi-handle, .ui-slider-handle").first  # ipywidgets 8 (noUiSlider) or 7 (jQuery UI)
         before_value = readout.inner_text().strip()

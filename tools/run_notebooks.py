@@ -2,7 +2,8 @@
 
 Run: python tools/run_notebooks.py [notebooks/NN_name.ipynb ...]   (default: all of them)
 
-Outputs are stored so GitHub and nbviewer show the figures; widget state is not stored.
+Outputs are stored so GitHub and nbviewer show the figures; widget state and cell timings are not
+stored, so a re-run changes the files only where an output changed.
 Prints each notebook's wall time. Fails on any error output or stderr warning.
 """
 
@@ -28,9 +29,12 @@ def run(path: Path, timeout: int = 600) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=False,
+        record_timing=False,
     ).execute()
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:  # timings from an earlier run
+        cell.metadata.pop("execution", None)
     problems = []
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
