@@ -307,7 +307,8 @@ def main(argv=None):
         for name, fig in plots.experiment_figures(results).items():
             fig.savefig(os.path.join(args.out, name), dpi=100)
     print(
-        f"{len(records)} runs in {time.perf_counter() - start:.1f} s; wrote {args.out}/results.json and results.md",
+        f"{len(records)} runs in {time.perf_counter() - start:.1f} s; "
+        f"wrote results.json and results.md to {os.path.abspath(args.out)}",
         file=sys.stderr,
     )
     return 0
