@@ -55,6 +55,14 @@ def state_text(ax, text, *, ok="healthy"):
     )
 
 
+def set_state_text(text_artist, text, *, ok="healthy"):
+    """Change a :func:`state_text` artist in place: new text, red unless it is ``ok``."""
+    color = "#2a7a2a" if text == ok else "#b00020"
+    text_artist.set_text(text)
+    text_artist.set_color(color)
+    text_artist.get_bbox_patch().set_edgecolor(color)
+
+
 class LayerHistograms:
     """One histogram per layer in a row of axes, drawn with ``stairs`` and updated in place.
 
@@ -127,11 +135,7 @@ class DepthProfile:
         self.measured.set_data(layers, shown)
         curve = np.array([]) if theory is None else np.where(np.asarray(theory) > 0, theory, np.nan)
         self.theory.set_data(layers[: len(curve)], curve)
-        state = _stats.signal_state(stds, finite, means)
-        self.state.set_text(state)
-        color = "#2a7a2a" if state == "healthy" else "#b00020"
-        self.state.set_color(color)
-        self.state.get_bbox_patch().set_edgecolor(color)
+        set_state_text(self.state, _stats.signal_state(stds, finite, means))
         values = np.concatenate([shown[np.isfinite(shown)], curve[np.isfinite(curve)] if curve.size else []])
         values = values[(values > 0) & (values < 1e300)]
         lo, hi = (values.min(), values.max()) if values.size else (1e-3, 1e1)
@@ -706,13 +710,6 @@ def _xavier_gradient_state(stds, finite):
     return f"{words} {len(stds) - int(k) + 1} (backward)"
 
 
-def _xavier_set_state(text_artist, state):
-    color = "#2a7a2a" if state == "healthy" else "#b00020"
-    text_artist.set_text(state)
-    text_artist.set_color(color)
-    text_artist.get_bbox_patch().set_edgecolor(color)
-
-
 _XAVIER_RULES = (
     ("forward rule: Var(W) = 1/n_in", "lecun_normal", "#1f77b4"),
     ("backward rule: Var(W) = 1/n_out", "lecun_normal:mode=fan_out", "#2ca02c"),
@@ -958,7 +955,7 @@ class XavierView:
         self.forward.update(fwd.std, theory=profile.activation_std, finite=fwd.finite, means=fwd.mean)
         bwd = _stats.layer_stats(gradients)
         self.backward.update(bwd.std, theory=profile.gradient_std, finite=bwd.finite)
-        _xavier_set_state(self.backward.state, _xavier_gradient_state(bwd.std, bwd.finite))
+        set_state_text(self.backward.state, _xavier_gradient_state(bwd.std, bwd.finite))
         widths = f"{fan_in}" if fan_in == fan_out else f"{fan_in} ↔ {fan_out}"
         for ax in (self.forward.ax, self.backward.ax):
             ax.set_xlabel(f"layer (widths {widths}, {get(activation).label})")
@@ -1200,13 +1197,6 @@ def _gauss_renumber(state, n):
     if words.endswith("from layer"):
         return f"{words.removesuffix('from layer')}at layer {layer} and below"
     return f"{words} {layer}"
-
-
-def _gauss_set_state(text_artist, text):
-    color = "#2a7a2a" if text == "healthy" else "#b00020"
-    text_artist.set_text(text)
-    text_artist.set_color(color)
-    text_artist.get_bbox_patch().set_edgecolor(color)
 
 
 class ActivationHistograms:
@@ -1609,10 +1599,10 @@ class GaussianExplorer:
             + (", dotted: std over inputs per unit)" if driven else ")"),
             fontsize=9,
         )
-        _gauss_set_state(self.forward.state, state)
+        set_state_text(self.forward.state, state)
         self.backward.update(grad_stats.std, theory=theory.gradient_std, finite=grad_stats.finite)
         overflow = np.flatnonzero(act_stats.finite < 1)
-        _gauss_set_state(
+        set_state_text(
             self.backward.state,
             f"forward overflow at layer {overflow[0] + 1}:\ngradients are not meaningful"
             if overflow.size
