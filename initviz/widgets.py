@@ -196,6 +196,13 @@ def constant_panel(data=None, *, hidden=16, max_steps=300, every=10, lr=0.3, ran
 # --- xavier (notebook 03) ---
 
 
+def _fan_slider(description, options, value):
+    # a new fan draws new weights: redraw on release, not on every step of the drag
+    return widgets.SelectionSlider(
+        options=options, value=value, description=description, continuous_update=False, style=_STYLE, layout=_LAYOUT
+    )
+
+
 def xavier_panel(fan_in=100, fan_out=300, distribution="uniform", activation="tanh", depth=20, *, seed=0, dpi=80):
     """Xavier init explored: fan_in, fan_out, normal/uniform, activation and depth.
 
@@ -214,22 +221,8 @@ def xavier_panel(fan_in=100, fan_out=300, distribution="uniform", activation="ta
     get(activation)
     _checks.integer("depth", depth, low=1, high=view.MAX_DEPTH)
     controls = {
-        "fan_in": widgets.SelectionSlider(
-            options=fan_options,
-            value=fan_in,
-            description="fan_in (n_in)",
-            continuous_update=False,  # a new fan draws new weights: redraw on release
-            style=_STYLE,
-            layout=_LAYOUT,
-        ),
-        "fan_out": widgets.SelectionSlider(
-            options=fan_options,
-            value=fan_out,
-            description="fan_out (n_out)",
-            continuous_update=False,  # a new fan draws new weights: redraw on release
-            style=_STYLE,
-            layout=_LAYOUT,
-        ),
+        "fan_in": _fan_slider("fan_in (n_in)", fan_options, fan_in),
+        "fan_out": _fan_slider("fan_out (n_out)", fan_options, fan_out),
         "distribution": toggle("distribution", ["uniform", "normal"], distribution),
         "activation": dropdown(
             "activation",
