@@ -7,21 +7,26 @@ The notebooks call a few functions from here:
 - a recording network and its training: :class:`MLP`, :func:`train` (``initviz.mlp``, ``initviz.train``);
 - data: :func:`load_digits`, :func:`make_circles`, :func:`make_spiral` (``initviz.data``);
 - theory: :func:`forward_variances`, :func:`chi`, :func:`critical_sigma_w2`,
-  :func:`predict_profile` (``initviz.theory``);
-- statistics: :func:`layer_stats`, :func:`histogram_counts`, :func:`signal_state` (``initviz.stats``).
+  :func:`predict_profile`, :func:`predict_layers` (``initviz.theory``);
+- statistics: :func:`layer_stats`, :func:`histogram_counts` (``initviz.stats``);
+- the one verdict on a per-layer profile: :func:`judge` (``initviz.verdict``);
+- the one probe of a net at init, measured and predicted: :func:`probe` (``initviz.probe``).
 
-Plotting lives in ``initviz.plots`` and the interactive panels in ``initviz.widgets``;
-neither is imported here, so the numerics run without matplotlib or ipywidgets.
+These are the numerics; they draw nothing. The drawing kit is ``initviz.draw`` (the palette, generic
+views, the Panel) and each notebook has its own module in ``initviz.lessons``. Neither is imported
+here, so the numerics run without matplotlib or ipywidgets.
 """
 
 from .activations import ACTIVATIONS
 from .activations import get as activation
 from .data import Dataset, load_digits, make_circles, make_spiral
-from .init import INITIALIZERS, fans, gain, init_label, initialize, parse_init
-from .mlp import MLP, Trace, propagate
-from .stats import dead_fraction, histogram_counts, layer_stats, saturated_fraction, signal_state
-from .theory import chi, critical_sigma_w2, forward_variances, predict_profile
+from .init import INITIALIZERS, fans, gain, init_label, initialize, parse_init, weight_variance
+from .mlp import MLP, Trace
+from .probe import Probe, layer_widths, probe
+from .stats import dead_fraction, histogram_counts, input_driven_std, layer_stats, saturated_fraction
+from .theory import chi, critical_sigma_w2, forward_variances, predict_layers, predict_profile
 from .train import History, train
+from .verdict import Verdict, judge
 
 __version__ = "0.1.0"
 
@@ -31,7 +36,9 @@ __all__ = [
     "History",
     "INITIALIZERS",
     "MLP",
+    "Probe",
     "Trace",
+    "Verdict",
     "activation",
     "chi",
     "critical_sigma_w2",
@@ -42,14 +49,18 @@ __all__ = [
     "histogram_counts",
     "init_label",
     "initialize",
+    "input_driven_std",
+    "judge",
     "layer_stats",
+    "layer_widths",
     "load_digits",
     "make_circles",
     "make_spiral",
     "parse_init",
+    "predict_layers",
     "predict_profile",
-    "propagate",
+    "probe",
     "saturated_fraction",
-    "signal_state",
     "train",
+    "weight_variance",
 ]

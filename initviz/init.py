@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["INITIALIZERS", "fans", "gain", "initialize", "parse_init"]
+__all__ = ["INITIALIZERS", "fans", "gain", "initialize", "parse_init", "weight_variance"]
 
 _LINEAR_GAIN_ONE = {
     "linear",
@@ -264,6 +264,14 @@ INITIALIZERS = {
 """Every initializer by name; ``initialize(name, ...)`` accepts these keys."""
 
 _NEEDS_FANS = set(INITIALIZERS) - {"zeros", "constant", "normal", "uniform", "truncated_normal"}
+_OPTIONS = {name: list(inspect.signature(fn).parameters)[2:] for name, fn in INITIALIZERS.items()}
+"""The options each initializer takes, e.g. ``_OPTIONS["he_normal"]``: mode, nonlinearity, negative_slope, gain."""
+
+
+def _check_options(name, options):
+    unknown = sorted(set(options) - set(_OPTIONS[name]))
+    if unknown:
+        raise TypeError(f"initializer {name!r} got unknown option(s) {unknown}; allowed: {_OPTIONS[name] or 'none'}")
 
 
 def initialize(name, shape, *, rng=None, dtype=np.float32, **options):
@@ -294,12 +302,52 @@ def initialize(name, shape, *, rng=None, dtype=np.float32, **options):
     shape = _checks.shape("shape", shape, min_ndim=2 if name in _NEEDS_FANS else 1)
     dtype = _checks.float_dtype(dtype)
     rng = _checks.generator(rng)
-    allowed = list(inspect.signature(INITIALIZERS[name]).parameters)[2:]
-    unknown = sorted(set(options) - set(allowed))
-    if unknown:
-        raise TypeError(f"initializer {name!r} got unknown option(s) {unknown}; allowed: {allowed or 'none'}")
+    _check_options(name, options)
     values = INITIALIZERS[name](shape, rng, **options)
     return values.astype(dtype, copy=False)
+
+
+def weight_variance(init, shape):
+    """The variance of the weights that the init spec ``init`` draws for ``shape``: its formula, not a sample.
+
+    ``weight_variance("he_normal", (100, 50)) == 2/100``; ``"normal:std=0.1"`` gives 0.01. For ``orthogonal``
+    it is the mean square gain²/max(rows, cols), since its entries have mean 0. Theory
+    (``initviz.theory.predict_layers``) needs exactly this number per layer.
+    """
+    name, options = parse_init(init)
+    shape = _checks.shape("shape", shape, min_ndim=2 if name in _NEEDS_FANS else 1)
+    _check_options(name, options)
+    return float(_VARIANCES[name](shape, **options))
+
+
+def _truncated_variance(shape, mean=0.0, std=1.0, a=-2.0, b=2.0):
+    std = _checks.number("std", std, low=0, low_open=True)
+    alpha, beta = (_checks.number("a", a) - mean) / std, (_checks.number("b", b) - mean) / std
+    density = lambda t: math.exp(-0.5 * t * t) / math.sqrt(2 * math.pi)  # noqa: E731
+    mass = 0.5 * (math.erf(beta / math.sqrt(2)) - math.erf(alpha / math.sqrt(2)))
+    shift = (density(alpha) - density(beta)) / mass
+    return std**2 * (1 + (alpha * density(alpha) - beta * density(beta)) / mass - shift**2)
+
+
+_VARIANCES = {
+    "zeros": lambda shape: 0.0,
+    "constant": lambda shape, value=0.0: 0.0 * _checks.number("value", value),
+    "normal": lambda shape, mean=0.0, std=1.0: _checks.number("std", std, low=0) ** 2,
+    "uniform": lambda shape, low=0.0, high=1.0: (_checks.number("high", high) - _checks.number("low", low)) ** 2 / 12,
+    "truncated_normal": _truncated_variance,
+    "xavier_uniform": lambda shape, gain=1.0: _gain_option(gain) ** 2 * 2.0 / sum(fans(shape)),
+    "xavier_normal": lambda shape, gain=1.0: _gain_option(gain) ** 2 * 2.0 / sum(fans(shape)),
+    "he_uniform": lambda shape, mode="fan_in", nonlinearity=None, negative_slope=None, gain=None: (
+        _he_std(shape, mode, nonlinearity, negative_slope, gain) ** 2
+    ),
+    "he_normal": lambda shape, mode="fan_in", nonlinearity=None, negative_slope=None, gain=None: (
+        _he_std(shape, mode, nonlinearity, negative_slope, gain) ** 2
+    ),
+    "lecun_uniform": lambda shape, mode="fan_in", gain=1.0: _gain_option(gain) ** 2 / _fan(shape, mode),
+    "lecun_normal": lambda shape, mode="fan_in", gain=1.0: _gain_option(gain) ** 2 / _fan(shape, mode),
+    "orthogonal": lambda shape, gain=1.0: _gain_option(gain) ** 2 / max(math.prod(shape[:-1]), shape[-1]),
+    "standard_uniform": lambda shape: 1.0 / (3.0 * fans(shape)[0]),
+}
 
 
 def parse_init(spec):

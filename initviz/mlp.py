@@ -24,7 +24,7 @@ from . import activations as _activations
 from ._threads import one_blas_thread
 from .init import initialize, parse_init
 
-__all__ = ["MLP", "Trace", "propagate"]
+__all__ = ["MLP", "Trace"]
 
 
 @dataclass
@@ -89,7 +89,7 @@ def _act_backward(name, slope, z, h, grad, zero=0, mask=None):
     elif name == "sigmoid":
         grad *= h * (1 - h)
     elif name == "leaky_relu":
-        grad *= np.where(z > 0, np.float32(1), np.float32(slope)).astype(grad.dtype, copy=False)
+        np.multiply(grad, grad.dtype.type(slope), out=grad, where=z <= 0)
 
 
 def softmax_cross_entropy(logits, y):
@@ -395,28 +395,3 @@ def _sgd_update(p, g, lr, momentum, v):
         v += g
         np.multiply(v, lr, out=g)
     p -= g
-
-
-def propagate(init, activation, *, depth=5, width=100, n_samples=1000, negative_slope=0.01, seed=0, dtype=np.float32):
-    """The classic signal-propagation probe: ``randn(n_samples, width)`` through ``depth`` layers.
-
-    Every layer has ``width`` units, no bias and the same activation; the backward
-    pass starts from a standard-normal gradient at the top. Returns the :class:`Trace`.
-    Weights and data are seeded by ``seed``, so the same call gives the same picture.
-    """
-    depth = _checks.integer("depth", depth, low=1, high=1000)
-    width = _checks.integer("width", width, low=1, high=10_000)
-    n_samples = _checks.integer("n_samples", n_samples, low=1, high=1_000_000)
-    rng = _checks.generator(seed, "seed")
-    net = MLP(
-        [width] * (depth + 1),
-        activation,
-        init,
-        negative_slope=negative_slope,
-        bias=False,
-        linear_head=False,
-        rng=rng,
-        dtype=dtype,
-    )
-    x = rng.standard_normal((n_samples, width)).astype(net.dtype)
-    return net.trace(x, rng=rng)

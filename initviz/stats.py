@@ -13,20 +13,37 @@ import numpy as np
 from . import _checks
 from . import activations as _activations
 
-__all__ = ["LayerStats", "layer_stats", "saturated_fraction", "dead_fraction", "histogram_counts", "signal_state"]
+__all__ = [
+    "LayerStats",
+    "layer_stats",
+    "batch_layer_stats",
+    "saturated_fraction",
+    "dead_fraction",
+    "input_driven_std",
+    "histogram_counts",
+]
 
 SATURATION = {"tanh": 0.97, "sigmoid": 0.97}
 """|tanh| > 0.97, and sigmoid < 0.03 or > 0.97, count as saturated (slope below ~6%)."""
 
 
 class LayerStats(NamedTuple):
-    """One entry per layer; ``finite`` is the fraction of values that are finite."""
+    """One entry per layer; ``finite`` is the fraction of values that are finite.
+
+    ``input_std`` is :func:`input_driven_std`: the part of ``std`` that still depends on the input.
+    """
 
     mean: np.ndarray
     std: np.ndarray
     saturated: np.ndarray
     dead: np.ndarray
     finite: np.ndarray
+    input_std: np.ndarray
+
+    @property
+    def second_moment(self):
+        """E[h²] = mean² + std² of each layer."""
+        return self.mean**2 + self.std**2
 
 
 def _layers(name, arrays):
@@ -47,13 +64,16 @@ def _layers(name, arrays):
 
 def saturated_fraction(h, activation):
     """Fraction of activations in the flat tails: |tanh| > 0.97, sigmoid < 0.03 or > 0.97; 0 for others."""
-    activation = _activations.get(activation).name
-    h = np.asarray(h)
+    return float(_saturated(np.asarray(h).reshape(1, -1), _activations.get(activation).name)[0])
+
+
+def _saturated(flat, activation):
+    """Saturated share of each row of ``flat``."""
     if activation == "tanh":
-        return float(np.mean(np.abs(h) > SATURATION["tanh"]))
+        return np.mean(np.abs(flat) > SATURATION["tanh"], axis=1)
     if activation == "sigmoid":
-        return float(np.mean(np.abs(h - 0.5) > SATURATION["sigmoid"] - 0.5))
-    return 0.0
+        return np.mean(np.abs(flat - 0.5) > SATURATION["sigmoid"] - 0.5, axis=1)
+    return np.zeros(len(flat))
 
 
 def dead_fraction(h):
@@ -64,21 +84,63 @@ def dead_fraction(h):
     return float(np.mean(np.all(h == 0, axis=0)))
 
 
-def layer_stats(arrays, activation="linear"):
-    """Mean, std, saturated and dead fractions of each layer's array, over finite values."""
-    arrays = _layers("arrays", arrays)
-    rows = []
-    for a in arrays:
-        ok = np.isfinite(a)
-        finite = a[ok] if not ok.all() else a
-        if finite.size:
-            mean, std = float(np.mean(finite, dtype=np.float64)), float(np.std(finite, dtype=np.float64))
+def input_driven_std(h):
+    """Mean over units (columns) of each unit's std over the batch (rows): what still depends on the input.
+
+    It is smaller than the plain std when units sit at different fixed offsets, as sigmoid's do
+    (mean 0.5 times random weights): a layer can keep its spread while forgetting its input.
+    NaN if ``h`` holds inf or NaN; the plain std of a 1-D array.
+    """
+    h = np.asarray(h)
+    if h.ndim != 2:
+        return float(np.std(h, dtype=np.float64))
+    return float(_batch_stats(h[None], "linear")[5][0])
+
+
+def _batch_stats(a, activation, detail=True):
+    """Statistics of a stack ``a`` of shape (nets, batch, units): one value per net for each statistic.
+
+    Returns mean, std, saturated, dead, finite and input-driven std over the finite values, each of
+    shape (nets,). With ``detail=False`` the last three that only forward signals need are NaN.
+    """
+    nets = a.shape[0]
+    flat = a.reshape(nets, -1)
+    ok = np.isfinite(flat)
+    finite = ok.mean(axis=1) if not ok.all() else np.ones(nets)
+    if (finite < 1).any():  # rare (an exploded net): per net, over its finite values only
+        values = [row[good] for row, good in zip(flat, ok)]
+        mean = np.array([v.mean(dtype=np.float64) if v.size else np.nan for v in values])
+        std = np.array([v.std(dtype=np.float64) if v.size else np.nan for v in values])
+    else:
+        mean = flat.mean(axis=1, dtype=np.float64)
+        std = flat.std(axis=1, dtype=np.float64)
+    nan = np.full(nets, np.nan)
+    saturated, dead, driven = nan, nan, nan
+    if detail:
+        saturated = _saturated(flat, activation)
+        if a.ndim == 3:
+            dead = np.all(a == 0, axis=1).mean(axis=1)
+            with np.errstate(all="ignore"):  # inf - inf in an exploded net: NaN, as documented
+                driven = np.where(finite == 1, a.std(axis=1, dtype=np.float64).mean(axis=1), np.nan)
         else:
-            mean = std = float("nan")
-        rows.append(
-            (mean, std, saturated_fraction(a, activation), dead_fraction(a) if a.ndim == 2 else 0.0, float(ok.mean()))
-        )
-    return LayerStats(*(np.array(col) for col in zip(*rows)))
+            dead, driven = np.zeros(nets), std
+    return mean, std, saturated, dead, finite, driven
+
+
+def batch_layer_stats(arrays, activation="linear", *, detail=True):
+    """:func:`layer_stats` for stacks of nets: each array is (nets, batch, units); every field is (nets, layers)."""
+    columns = [_batch_stats(a, activation, detail) for a in arrays]
+    return LayerStats(*(np.stack(col, axis=1) for col in zip(*columns)))
+
+
+def layer_stats(arrays, activation="linear"):
+    """Mean, std, saturated and dead fractions, finite share and input-driven std of each layer's array.
+
+    Means and stds are taken over the finite values only.
+    """
+    arrays = _layers("arrays", arrays)
+    stacked = batch_layer_stats([a[None] for a in arrays], _activations.get(activation).name)
+    return LayerStats(*(field[0] for field in stacked))
 
 
 def histogram_counts(arrays, bins=50, range=None):
@@ -103,31 +165,3 @@ def histogram_counts(arrays, bins=50, range=None):
     edges = np.linspace(lo, hi, bins + 1)
     counts = np.stack([np.histogram(a[np.isfinite(a)], bins=edges)[0] for a in arrays])
     return counts, edges
-
-
-def signal_state(stds, finite=None, means=None, *, vanish=1e-6, explode=1e6):
-    """Describe a per-layer std profile in words for a figure: the first layer that broke.
-
-    Returns ``"overflow at layer k"`` (non-finite values), ``"exploded at layer k"``
-    (std above ``explode``), ``"all zeros from layer k"`` / ``"vanished at layer k"``
-    (std 0 or below ``vanish``), ``"constant from layer k"`` (std 0, mean not 0,
-    e.g. sigmoid stuck at 0.5), or ``"healthy"``. Layers count from 1.
-    """
-    stds = np.asarray(stds, dtype=float)
-    means = np.zeros_like(stds) if means is None else np.asarray(means, dtype=float)
-    finite = np.ones_like(stds) if finite is None else np.asarray(finite, dtype=float)
-    if stds.ndim != 1 or finite.shape != stds.shape or means.shape != stds.shape:
-        raise ValueError(
-            f"stds, finite and means must be 1-D and of one length, got shapes {stds.shape}, {finite.shape}, "
-            f"{means.shape}"
-        )
-    for k, (s, f, m) in enumerate(zip(stds, finite, means), start=1):
-        if f < 1 or not np.isfinite(s):
-            return f"overflow at layer {k}"
-        if s > explode:
-            return f"exploded at layer {k}"
-        if s == 0:
-            return f"all zeros from layer {k}" if m == 0 else f"constant from layer {k}"
-        if s < vanish:
-            return f"vanished at layer {k}"
-    return "healthy"

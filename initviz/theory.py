@@ -34,6 +34,7 @@ __all__ = [
     "chi",
     "critical_sigma_w2",
     "Profile",
+    "predict_layers",
     "predict_profile",
 ]
 
@@ -164,22 +165,21 @@ class Profile(NamedTuple):
     activation_std: np.ndarray
     gradient_std: np.ndarray  # std of dL/dh_l relative to the gradient entering the top layer
 
+    @property
+    def second_moment(self):
+        """E[h_l²] = mean² + std² of each layer's output."""
+        return self.activation_mean**2 + self.activation_std**2
 
-def predict_profile(
-    depth, weight_var, fan_in, activation, *, fan_out=None, input_var=1.0, bias_var=0.0, negative_slope=0.01
-):
-    """What theory predicts for a stack of ``depth`` layers, each with Var(W) = ``weight_var``.
 
-    Forward: σ_w² = fan_in·Var(W) in the recursion above. Backward: the gradient
-    dL/dh_{l−1} = (dL/dh_l ⊙ φ′(z_l)) @ W_lᵀ sums over fan_out terms, so its variance
-    gains fan_out·Var(W)·E[φ′(z_l)²] per layer (fan_out defaults to fan_in).
-    The top layer's gradient has std 1.
-    """
-    weight_var = _checks.number("weight_var", weight_var, low=0)
-    fan_in = _checks.integer("fan_in", fan_in, low=1)
-    fan_out = fan_in if fan_out is None else _checks.integer("fan_out", fan_out, low=1)
-    phi = _activations.get(activation, negative_slope)
-    qs = forward_variances(depth, fan_in * weight_var, bias_var, phi, q0=input_var, negative_slope=negative_slope)
+def _profile(forward_fans, backward_fans, weight_vars, phi, input_var, bias_var):
+    """The recursion with one (fan_in, fan_out, Var(W)) per layer; inf past a float64 overflow."""
+    qs, q = [], input_var
+    for l, (fan, v) in enumerate(zip(forward_fans, weight_vars)):
+        if q < np.inf:  # layer 1 sees the raw input, later layers see φ(z)
+            q = fan * v * q + bias_var if l == 0 else variance_map(q, fan * v, bias_var, phi)
+        q = q if q <= 1e300 else np.inf
+        qs.append(q)
+    qs = np.array(qs)
     if phi.name in _HOMOGENEOUS:
         # φ(√q·z) = √q·φ(z): exact, and it keeps an exploded q = inf from turning into NaN
         mean1, mean2 = float(np.dot(_W, phi.fn(_Z))), float(np.dot(_W, phi.fn(_Z) ** 2))
@@ -191,8 +191,53 @@ def predict_profile(
         second = np.array([_moment(phi, q, "value") for q in qs])
         act_std = np.sqrt(np.maximum(second - mean**2, 0.0))
     slope2 = np.array([_moment(phi, min(q, 1e300), "slope") for q in qs])
-    grad_var = np.ones(depth)
-    with np.errstate(over="ignore"):
-        for l in range(depth - 1, 0, -1):  # dL/dh_{l-1} from dL/dh_l through layer l's W and φ′
-            grad_var[l - 1] = grad_var[l] * fan_out * weight_var * slope2[l]
+    grad_var = np.ones(len(qs))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for l in range(len(qs) - 1, 0, -1):  # dL/dh_{l-1} = (dL/dh_l ⊙ φ′(z_l)) W_lᵀ sums over layer l's fan_out
+            grad_var[l - 1] = grad_var[l] * backward_fans[l] * weight_vars[l] * slope2[l]
     return Profile(np.sqrt(qs), mean, act_std, np.sqrt(grad_var))
+
+
+def predict_layers(widths, weight_vars, activation, *, input_var=1.0, bias_var=0.0, negative_slope=0.01):
+    """What theory predicts, layer by layer, for a net of widths ``[n_0, ..., n_L]``.
+
+    Layer l has fan_in n_{l−1}, fan_out n_l and Var(W_l) = ``weight_vars[l − 1]`` (one number
+    for every layer, or L numbers). Forward, σ_w² = n_{l−1}·Var(W_l) in the recursion above;
+    backward, the gradient's variance gains n_l·Var(W_l)·E[φ′(z_l)²] through layer l. The top
+    layer's gradient has std 1; past a float64 overflow the forward values are inf.
+    """
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
+        raise TypeError(f"widths must be a list of layer widths [n_0, ..., n_L], got {widths!r}")
+    widths = _checks.shape("widths", tuple(widths))
+    if len(widths) < 2:
+        raise ValueError(f"widths needs at least [n_0, n_1], got {list(widths)}")
+    depth = len(widths) - 1
+    if np.ndim(weight_vars) == 0:
+        weight_vars = [weight_vars] * depth
+    if len(weight_vars) != depth:
+        raise ValueError(f"weight_vars must be one number or {depth} numbers (one per layer), got {len(weight_vars)}")
+    weight_vars = [_checks.number(f"weight_vars[{l}]", v, low=0) for l, v in enumerate(weight_vars)]
+    phi = _activations.get(activation, negative_slope)
+    input_var = _checks.number("input_var", input_var, low=0)
+    bias_var = _checks.number("bias_var", bias_var, low=0)
+    return _profile(widths[:-1], widths[1:], weight_vars, phi, input_var, bias_var)
+
+
+def predict_profile(
+    depth, weight_var, fan_in, activation, *, fan_out=None, input_var=1.0, bias_var=0.0, negative_slope=0.01
+):
+    """What theory predicts for a stack of ``depth`` layers, each with Var(W) = ``weight_var``.
+
+    Forward: σ_w² = fan_in·Var(W) in the recursion above. Backward: the gradient
+    dL/dh_{l−1} = (dL/dh_l ⊙ φ′(z_l)) @ W_lᵀ sums over fan_out terms, so its variance
+    gains fan_out·Var(W)·E[φ′(z_l)²] per layer (fan_out defaults to fan_in).
+    The top layer's gradient has std 1. For widths that change, see :func:`predict_layers`.
+    """
+    depth = _checks.integer("depth", depth, low=1)
+    weight_var = _checks.number("weight_var", weight_var, low=0)
+    fan_in = _checks.integer("fan_in", fan_in, low=1)
+    fan_out = fan_in if fan_out is None else _checks.integer("fan_out", fan_out, low=1)
+    phi = _activations.get(activation, negative_slope)
+    input_var = _checks.number("input_var", input_var, low=0)
+    bias_var = _checks.number("bias_var", bias_var, low=0)
+    return _profile([fan_in] * depth, [fan_out] * depth, [weight_var] * depth, phi, input_var, bias_var)

@@ -1,0 +1,1 @@
+"""The drawing kit: the palette, generic views, fast redraws and the Panel."""

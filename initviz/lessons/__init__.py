@@ -1,0 +1,1 @@
+"""One module per notebook: its figures, its panel and its exercise checks."""

@@ -1,0 +1,88 @@
+"""Every lesson's panel: it builds, it walks its tour without a warning, and its fast image is the full redraw.
+
+A lesson module with a panel defines ``panel()`` and ``PANEL_TOUR``, a list of control settings that
+covers limit changes, every activation and the extremes. After each step the fast PNG (cached
+background, dynamic artists only) is compared with a plain full redraw of the same state, pixel
+for pixel: a fast path that leaves stale pixels fails here. The second test shows that the
+comparison catches exactly that: with the background never restored, the same tour fails.
+"""
+
+import importlib
+import io
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from initviz.draw.fast import FastFigure
+from initviz.figures import LESSONS
+
+PANELS = []
+for _name in LESSONS:
+    try:
+        _module = importlib.import_module(f"initviz.lessons.{_name}")
+    except ModuleNotFoundError:
+        continue
+    if hasattr(_module, "panel"):
+        PANELS.append(_module)
+
+TOLERANCE = 48  # per channel: antialiasing where a dynamic line crosses a static spine may differ a little
+MAX_SHARE = 2e-4  # of the pixels; a stale curve or text is thousands of pixels
+
+
+def pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def mismatch(fast, full):
+    """Share of pixels that differ by more than TOLERANCE in some channel."""
+    a, b = pixels(fast), pixels(full)
+    assert a.shape == b.shape
+    return float((np.abs(a - b).max(axis=2) > TOLERANCE).mean())
+
+
+@pytest.fixture(autouse=True)
+def warnings_are_errors():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+@pytest.mark.parametrize("lesson", PANELS, ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_fast_image_is_the_full_redraw_at_every_step(lesson):
+    panel = lesson.panel()
+    for step, settings in enumerate(lesson.PANEL_TOUR * 2):  # twice: the second lap reuses cached draws
+        fast = panel.update(**settings)
+        assert fast[:8] == b"\x89PNG\r\n\x1a\n"
+        share = mismatch(fast, panel.full_png(**settings))
+        assert share <= MAX_SHARE, f"step {step} {settings}: {share:.2%} of the pixels differ from a full redraw"
+
+
+@pytest.mark.parametrize("lesson", PANELS, ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_the_comparison_fails_when_the_background_is_not_restored(lesson, monkeypatch):
+    def stale_render(self):  # draw the dynamic artists over whatever the canvas last showed
+        if self._background is None:
+            self._draw_background()
+            self._key = self._static_key()
+        renderer = self.canvas.get_renderer()
+        for artist in self.artists:
+            if artist.get_visible() and (artist.axes is None or artist.axes.get_visible()):
+                artist.draw(renderer)
+        return np.asarray(self.canvas.buffer_rgba())
+
+    reference = lesson.panel()  # drawn the plain way, untouched by the patch below
+    expected = [reference.full_png(**settings) for settings in lesson.PANEL_TOUR]
+    panel = lesson.panel()
+    monkeypatch.setattr(FastFigure, "render", stale_render)
+    worst = max(mismatch(panel.update(**s), e) for s, e in zip(lesson.PANEL_TOUR, expected))
+    assert worst > MAX_SHARE, "a stale background went unnoticed: the tour changes too little"
+
+
+@pytest.mark.parametrize("lesson", PANELS, ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_panel_is_deterministic_and_rejects_unknown_controls(lesson):
+    first, second = lesson.panel(), lesson.panel()
+    settings = lesson.PANEL_TOUR[-1]
+    assert first.update(**settings) == second.update(**settings)
+    with pytest.raises(ValueError, match="unknown control"):
+        first.update(no_such_control=1)
