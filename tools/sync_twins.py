@@ -58,7 +58,8 @@ def compare(english, twin):
 
 def carry(english, twin):
     """Put the English code cells into the twin in place (sources only; outputs are cleared where they changed)."""
-    pairs = zip((c for s in sections(english) for c in code_cells(s)), (c for s in sections(twin) for c in code_cells(s)))
+    ours = (c for s in sections(english) for c in code_cells(s))
+    pairs = zip(ours, (c for s in sections(twin) for c in code_cells(s)))
     changed = 0
     for source, target in pairs:
         if source.source != target.source:
