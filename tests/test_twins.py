@@ -56,7 +56,7 @@ def test_the_measure_tells_a_translation_from_english():
         "기울기 소실 (vanishing gradient) 은 깊은 신경망에서 역전파 (backpropagation) 의 기울기가 작아지는 현상입니다."
     )
     assert hangul_share(english) == 0
-    assert hangul_share(korean) > 0.9 and hangul_share(with_terms) > HANGUL_CELL
+    assert hangul_share(korean) > 0.8 and hangul_share(with_terms) > HANGUL_CELL
 
 
 @pytest.mark.parametrize("path", ENGLISH, ids=lambda p: p.name)
