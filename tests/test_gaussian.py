@@ -60,7 +60,7 @@ def test_histogram_grid_titles_carry_each_layers_std_and_bounded_rows_span_the_o
     stds = iv.probe("normal:std=0.01", "tanh", depth=3).forward.std
     assert fig.axes[2].get_title() == f"layer 3  ·  std {stds[2]:.2g}"
     assert fig.axes[0].get_ylabel() == "std 0.01" and fig.axes[3].get_ylabel() == "std 10"
-    assert all(ax.get_xlim() == (-1.0, 1.0) for ax in fig.axes)
+    assert all(ax.get_xlim() == pytest.approx((-1.1, 1.1)) for ax in fig.axes)  # tanh's range and 5% more
 
 
 def test_relu_rows_share_one_log_axis_on_which_each_layer_steps_by_the_same_factor():
@@ -283,6 +283,9 @@ def test_check_function_names_a_known_mistake_that_changes_the_shape(capsys):
     assert not got and "Hint: specific" in capsys.readouterr().out
     assert not answers.check_function(lambda v: [v, 3 * v], double, [(1.0,)], "f", "general")
     assert "returned shape (2,), expected (1,)" in capsys.readouterr().out
+    crashes = [(lambda v: 1 / 0, "never"), (lambda v: [3 * v], "triple")]  # a mistake that cannot run is skipped
+    assert not answers.check_function(lambda v: [3 * v], double, [(1.0,)], "f", "general", wrong=crashes)
+    assert "Hint: triple" in capsys.readouterr().out
 
 
 def test_check_relu_layer_factor(capsys):
