@@ -137,6 +137,15 @@ def test_default_panel_says_what_the_verdict_says_not_healthy(panel):
     assert view.forward.state.get_color() == palette.GRADE_COLORS["broken"]
 
 
+def test_panel_measured_profile_sits_on_the_theory(panel):
+    panel.update(std=0.1, activation="tanh", depth=10, width=100)
+    for profile in (panel.view.forward, panel.view.backward):
+        np.testing.assert_allclose(profile.measured.get_ydata(), profile.theory.get_ydata(), rtol=0.15)
+    assert panel.view.title.get_text() == "tanh · 10 layers × 100 units · input randn(128, 100)"
+    panel.update(std=0.1, activation="tanh", depth=1)
+    assert panel.view.title.get_text().startswith("tanh · 1 layer × 100 units")
+
+
 def test_every_histogram_of_the_panel_has_its_own_tick_labels(panel):
     for activation in ("sigmoid", "relu"):
         panel.update(std=0.1, activation=activation, depth=10, width=100)

@@ -437,7 +437,7 @@ class GaussianView(View):
         for ax in (self.driven_ax, self.lost_ax):
             ax.set_xlim(0.5, depth + 0.5)
         act = get_activation(name).label
-        self.title.set_text(f"{act} · {depth} layers × {width} units · input randn({n}, {width})")
+        self.title.set_text(f"{act} · {depth} layer{'s' * (depth > 1)} × {width} units · input randn({n}, {width})")
         return self
 
 
