@@ -300,7 +300,7 @@ def depth_figure(std=0.1, activations=ACTIVATIONS, *, depth=20, width=100, seed=
 
 
 def critical_figure(
-    activations=("tanh", "relu"), depths=(5, 10, 20, 50), *, width=100, stds=None, nets=2, n_samples=128, seed=0
+    activations=("tanh", "relu"), depths=(5, 10, 20, 50), *, width=100, stds=None, nets=2, n_samples=64, seed=0
 ):
     """Sweep the weight std: the last layer's activation std and layer 1's gradient std, one curve per depth.
 
@@ -311,7 +311,7 @@ def critical_figure(
     names = _activations(activations)
     width = _checks.integer("width", width, low=1, high=10_000)
     depths = [_checks.integer(f"depths[{i}]", d, low=1, high=200) for i, d in enumerate(depths)]
-    stds = np.geomspace(0.03, 0.3, 19) if stds is None else np.asarray(_stds(stds))
+    stds = np.geomspace(0.03, 0.3, 15) if stds is None else np.asarray(_stds(stds))
     fig, axes = figure(len(names), 2, width=10.5, height=3.1)
     for r, name in enumerate(names):
         critical = math.sqrt(critical_sigma_w2(name) / width)
