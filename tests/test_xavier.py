@@ -90,6 +90,8 @@ def test_spread_figure_reports_what_it_measured():
     end = np.log2(p.per_net_forward.second_moment[:, -1])
     text = fig.axes[0].texts[0].get_text()
     assert f"median {np.median(end):.1f}, std {end.std():.2f}" in text and "theory -6.0" in text
+    mean = fig.axes[0].lines[-1].get_ydata()  # log₂ of the mean over the theory: near 0 in expectation
+    np.testing.assert_allclose(mean, np.log2(p.per_net_forward.second_moment.mean(axis=0) / 2.0 ** -np.arange(1, 7)))
 
 
 # --- the panel ---

@@ -196,45 +196,45 @@ def activation_depth_figure(activations=("tanh", "sigmoid", "relu"), *, depth=30
     backward.set_title(r"backward: std of $\partial L/\partial h_l$ (top layer = 1)", fontsize=10)
     forward.set_ylabel("std")
     _log_axes(axes[0])
-    for ax in axes[0]:
-        ax.legend(fontsize=7, loc="lower left", title="markers: measured · band: theory", title_fontsize=7)
+    for ax, where in zip(axes[0], ("lower left", "lower right")):  # where the lines are not
+        ax.legend(fontsize=7, loc=where, title="markers: measured · band: theory", title_fontsize=7)
     return fig
 
 
 def spread_figure(*, width=100, depth=30, nets=100, n_samples=64):
-    """One net is not the average: log₂ E[h_l²] of ``nets`` Xavier ReLU nets of one ``width``, and its spread.
+    """One net is not the average: E[h_l²] of ``nets`` Xavier ReLU nets of one ``width``, against the theory.
 
     With Gaussian weights E[h_l²] is the theory's 2^−l *in expectation* at any width; one net's value is
     roughly log-normal, and the variance of its log grows like Σ 1/n_l (Hanin & Rolnick 2018).
-    Left: each net (thin), the log of their mean (markers), the theory (band). Right: the variance of
-    ln E[h_l²] over the nets against Σ_{k≤l} 1/n_k.
+    Left: log₂ of each net's E[h_l²] over the theory's (thin), of their mean (markers), the theory (band
+    at 0). Right: the variance of ln E[h_l²] over the nets against Σ_{k≤l} 1/n_k.
     """
     p = probe("xavier_normal", "relu", depth=depth, width=width, n_samples=n_samples, nets=nets)
     runs = p.per_net_forward.second_moment  # (nets, layers)
-    logs = np.log2(runs)
+    theory = p.theory.second_moment
     layers = np.arange(1, depth + 1)
     fig, axes = figure(1, 2, width=10.5, height=3.4)
     left, right = axes[0]
-    for row in logs:
-        left.plot(layers, row, color=XAVIER, lw=0.6, alpha=0.15)
-    left.plot(layers, np.log2(p.theory.second_moment), color=XAVIER, **palette.THEORY, label="theory: $2^{-l}$")
-    left.plot(layers, np.log2(runs.mean(axis=0)), color=XAVIER, **palette.FORWARD, label=f"log₂ of the mean of {nets}")
-    end = logs[:, -1]
+    for row in np.log2(runs / theory):
+        left.plot(layers, row, color=XAVIER, lw=0.6, alpha=0.2)
+    left.plot(layers, np.zeros(depth), color=XAVIER, **palette.THEORY, label="theory: $E[h_l^2] = 2^{-l}$")
+    left.plot(layers, np.log2(runs.mean(axis=0) / theory), color=XAVIER, **palette.FORWARD, label=f"mean of {nets}")
+    end = np.log2(runs[:, -1])
     left.text(
-        0.97,
-        0.95,
-        f"layer {depth}: theory {np.log2(p.theory.second_moment[-1]):.1f}, log₂ mean "
-        f"{np.log2(runs[:, -1].mean()):.1f}\nmedian {np.median(end):.1f}, std {end.std():.2f} (middle 90%: "
-        f"{np.percentile(end, 5):.1f} … {np.percentile(end, 95):.1f})",
+        0.03,
+        0.05,
+        f"log₂ E[h²] at layer {depth}: theory {np.log2(theory[-1]):.1f}, of the mean {np.log2(runs[:, -1].mean()):.1f}"
+        f"\none net: median {np.median(end):.1f}, std {end.std():.2f}, middle 90% "
+        f"{np.percentile(end, 5):.1f} … {np.percentile(end, 95):.1f}",
         transform=left.transAxes,
-        ha="right",
-        va="top",
         fontsize=8,
         bbox=_BOX,
     )
-    left.set_ylabel("log₂ $E[h_l^2]$ of one net")
+    left.set_ylabel("log₂ of $E[h_l^2]$ / theory")
     left.set_title(f"Xavier, ReLU, width {width}: {nets} nets (thin lines)", fontsize=10)
-    left.legend(fontsize=8, loc="lower left")
+    left.legend(fontsize=8, loc="upper left")
+    spread = np.abs(np.log2(runs / theory)).max()
+    left.set_ylim(-1.6 * spread, 1.1 * spread)  # room for the box below the lines
     sums = np.cumsum(1.0 / np.asarray(p.widths[1:], dtype=float))
     variance = np.var(np.log(runs), axis=0)
     slope = float(np.dot(sums, variance) / np.dot(sums, sums))  # least squares through 0
@@ -245,9 +245,9 @@ def spread_figure(*, width=100, depth=30, nets=100, n_samples=64):
     right.set_title("the spread grows like Σ 1/n (Hanin & Rolnick 2018)", fontsize=10)
     right.legend(fontsize=8, loc="upper left")
     integer_layers(left)
+    left.set_xlabel("layer $l$")
     for ax in (left, right):
         ax.grid(True, alpha=0.3)
-    left.set_xlabel("layer $l$")
     return fig
 
 
@@ -488,11 +488,11 @@ def sigmoid_gain_run(gain, *, depth=30, width=100):
         print("Put your gain from exercise 3 in `answer` above, run that cell, then run this one.")
         return
     gain = _checks.number("gain", gain, low=0, low_open=True, high=100)
-    rows = [f"{'init':28s} backward verdict{' ' * 30}gradient std at layer 1   saturated at layer 1"]
+    rows = [f"{'init':22s} gradient std at layer 1   saturated at layer 1   backward verdict"]
     for spec in ("xavier_normal", f"xavier_normal:gain={gain:g}"):
         p = probe(spec, "sigmoid", depth=depth, width=width)
         rows.append(
-            f"{spec:28s} {graded(p.backward_verdict):45s} {p.backward.std[0]:24.2g} {p.forward.saturated[0]:21.0%}"
+            f"{spec:22s} {p.backward.std[0]:24.2g} {p.forward.saturated[0]:21.0%}   {graded(p.backward_verdict)}"
         )
     print("\n".join(rows))
 
