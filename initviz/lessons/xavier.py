@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
 from .. import _checks
 from ..activations import get as get_activation
@@ -296,6 +296,12 @@ class XavierView(View):
         self.weights.legend.set_visible(False)  # in words below the axis: a legend costs a text draw per update
         axes[0].set_xlabel("weight value (bars: sampled · line: the density drawn from)", fontsize=9)
         self._histogram_key = self._theory_key = None
+        # few tick labels: the static background (drawn again for new fans or depth) is mostly text
+        axes[0].xaxis.set_major_locator(MaxNLocator(nbins=4))
+        axes[0].yaxis.set_major_locator(MaxNLocator(nbins=4))
+        for ax in axes[1:]:
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=1))
+            ax.yaxis.set_major_locator(LogLocator(numticks=6))
         axes[0].set_ylim(0, 100)  # the widest tick labels it can show, for the frozen layout
         for ax in axes[1:]:
             ax.set_ylim(1e-30, 1e30)
