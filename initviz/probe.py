@@ -107,11 +107,18 @@ def _weights(spec, widths, seeds, dtype):
     if name in _NORMAL_FAMILY and options.get("mean", 0.0) == 0.0:
         stds = [dtype.type(np.sqrt(weight_variance(spec, shape))) for shape in shapes]
         return [z * s for z, s in zip(_unit_normals(widths, seeds, dtype), stds)]
-    nets = []
-    for seed in seeds:
-        rng = _streams(seed)[0]
-        nets.append([initialize(name, shape, rng=rng, dtype=dtype, **options) for shape in shapes])
-    return [np.stack(layer) for layer in zip(*nets)]
+
+    def make():
+        nets = []
+        for seed in seeds:
+            rng = _streams(seed)[0]
+            nets.append([initialize(name, shape, rng=rng, dtype=dtype, **options) for shape in shapes])
+        return _read_only([np.stack(layer) for layer in zip(*nets)])
+
+    # cached like the unit normals (a panel that switches only the activation reuses them); a copy is
+    # returned, so a probe's weights stay writable and editing them leaves the cache alone
+    key = ("draw", name, tuple(sorted(options.items())), widths, tuple(seeds), np.dtype(dtype).str)
+    return [w.copy() for w in _cached(key, make)]
 
 
 def _signals(widths, n_samples, seed, dtype):

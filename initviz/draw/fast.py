@@ -54,17 +54,26 @@ class FastFigure:
                 texts += legend.get_texts()
             key += [(t.get_text(), t.get_visible(), str(t.get_color())) for t in texts if id(t) not in dynamic]
             key += [(line.get_visible(), str(line.get_color())) for line in ax.lines if id(line) not in dynamic]
-        key += [(t.get_text(), t.get_visible()) for t in self.figure.texts if id(t) not in dynamic]
+        # the figure's own texts, and its suptitle/supxlabel/supylabel, which are not among them
+        sup = [getattr(self.figure, f"_sup{part}", None) for part in ("title", "xlabel", "ylabel")]
+        figure_texts = [*self.figure.texts, *(t for t in sup if t is not None)]
+        key += [(t.get_text(), t.get_visible()) for t in figure_texts if id(t) not in dynamic]
         return tuple(key)
 
     def _draw_background(self):
         shown = [a.get_visible() for a in self.artists]
+        # an axes places its title above everything else when it draws, and a hidden title gets pushed far
+        # up: keep where the dynamic titles were, so the fast path draws them where a full draw would
+        titles = [a for a in self.artists if a.axes is not None and a is a.axes.title]
+        places = [t.get_position() for t in titles]
         for a in self.artists:
             a.set_visible(False)
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         for a, visible in zip(self.artists, shown):
             a.set_visible(visible)
+        for title, place in zip(titles, places):
+            title.set_position(place)
         self.background_draws += 1
 
     def render(self):

@@ -126,10 +126,12 @@ def check_function(fn, right, inputs, what, hint, *, wrong=(), rtol=1e-4):
     return _say(True, f"Your {what} agrees with initviz on {len(inputs)} input(s).")
 
 
-def check_sampler(fn, args, shape, std, what, hint, *, mean=0.0, wrong=()):
+def check_sampler(fn, args, shape, std, what, hint, *, mean=0.0, wrong=(), bound=None, bound_hint=None):
     """A function that draws weights, checked by its statistics: shape, mean and std of one large draw.
 
     ``wrong`` is a list of (std_value, hint) for common mistakes; tolerances follow from the sample size.
+    ``bound``: every |w| must be at most this (a uniform's a); a draw with the right std that goes
+    beyond it (a normal in place of a uniform) gets ``bound_hint``.
     """
     got, problem = _call(fn, args, what)
     if problem is not None:
@@ -143,6 +145,12 @@ def check_sampler(fn, args, shape, std, what, hint, *, mean=0.0, wrong=()):
     if abs(sample_mean - mean) > 6 * std / math.sqrt(n) + 1e-12:
         return _say(False, f"the weights' mean is {sample_mean:.3g}, not {mean:g}. Hint: {hint}")
     if abs(sample_std / std - 1) <= 6 / math.sqrt(n) + 0.01:
+        top = float(np.abs(w).max())
+        if bound is not None and top > bound * (1 + 1e-6):
+            return _say(
+                False,
+                f"the std is right, but max |W| is {top:.4g}, beyond the bound {bound:.4g}. Hint: {bound_hint or hint}",
+            )
         return _say(True, f"std {sample_std:.4g} against the formula's {std:.4g}, mean {sample_mean:.2g}.")
     for mistake, specific in wrong:
         if abs(sample_std / mistake - 1) <= 6 / math.sqrt(n) + 0.01:
