@@ -40,7 +40,8 @@ WIDTH_PATTERNS = {
 """Width patterns for :func:`layer_widths`; widths that change make fan_in and fan_out differ."""
 
 _NORMAL_FAMILY = ("normal", "xavier_normal", "he_normal", "lecun_normal")
-_CACHE_SIZE = 24
+_CACHE_ENTRIES = 24
+_CACHE_BYTES = 256 * 2**20  # a 50-layer net of width 500 is 50 MB of draws: keep a handful, not a gigabyte
 _draws = OrderedDict()  # key -> arrays; a panel moved back and forth reuses its draws
 
 
@@ -66,8 +67,9 @@ def _cached(key, make):
         _draws.move_to_end(key)
         return _draws[key]
     value = _draws[key] = make()
-    if len(_draws) > _CACHE_SIZE:
-        _draws.popitem(last=False)
+    size = lambda v: sum(a.nbytes for a in v)  # noqa: E731
+    while len(_draws) > 1 and (len(_draws) > _CACHE_ENTRIES or sum(map(size, _draws.values())) > _CACHE_BYTES):
+        _draws.popitem(last=False)  # the least recently used
     return value
 
 

@@ -118,3 +118,12 @@ def test_weight_variance_is_what_the_initializer_draws(spec, shape):
     w = iv.initialize(name, shape, rng=0, dtype=np.float64, **options)
     second = np.mean(w**2) if name == "orthogonal" else w.var()
     assert iv.weight_variance(spec, shape) == pytest.approx(second, rel=0.03)
+
+
+def test_the_draw_cache_stays_small():
+    from initviz import probe as module
+
+    for width in (400, 410, 420, 430, 440, 450):  # 30 layers of about 400×400 float32: ~20 MB of draws each
+        iv.probe("he_normal", "relu", depth=30, width=width, n_samples=8)
+    total = sum(a.nbytes for value in module._draws.values() for a in value)
+    assert total <= module._CACHE_BYTES
