@@ -61,7 +61,8 @@ def test_spread_runs_are_one_probe_per_seed_and_read_only():
 def test_spread_figure_names_each_width_and_its_sum():
     fig = he.spread_figure((16, 64), depth=6, nets=20)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert labels[0].startswith("width 16: Σ1/n = 0.38") and labels[1].startswith("width 64: Σ1/n = 0.09")
+    assert labels[0].startswith("width 16: Σ1/n = 0.38\nstd of log₂ at layer 6: ")
+    assert labels[1].startswith("width 64: Σ1/n = 0.09")
 
 
 def test_xavier_vs_he_states_the_measured_ratio():

@@ -60,14 +60,16 @@ def init_spec(init="he", mode="fan_in", activation="relu", negative_slope=0.0):
     return f"he_normal:mode={mode}"
 
 
-def second_moment_figure(gains=(1.0, 2.0, 3.0), *, depth=20, width=128, nets=4):
+def second_moment_figure(gains=(1.0, 2.0, 3.0), *, depth=20, width=128, nets=4, n_samples=256):
     """E[h_l²] through ``depth`` ReLU layers for n_in·Var(W) = each of ``gains``: halves, holds, grows."""
     fig, axes = figure(1, 1, width=5.8, height=3.1)
     ax = axes[0, 0]
     layers = np.arange(1, depth + 1)
     named = {1.0: "xavier_normal", 2.0: "he_normal"}  # in square layers Xavier's n·Var(W) is 1, He's 2
     for g in gains:
-        p = probe(f"normal:std={math.sqrt(g / width):.17g}", "relu", depth=depth, width=width, nets=nets)
+        p = probe(
+            f"normal:std={math.sqrt(g / width):.17g}", "relu", depth=depth, width=width, nets=nets, n_samples=n_samples
+        )
         color = palette.init_color(named[g]) if g in named else palette.NEUTRAL
         ax.plot(layers, p.theory.second_moment, color=color, **palette.THEORY)
         label = f"n·Var(W) = {g:g}" + {1.0: " (Xavier, square layers)", 2.0: " (He)"}.get(g, "")
@@ -198,7 +200,7 @@ def spread_figure(widths=(16, 64, 256), *, depth=30, nets=200, n_samples=64):
     a log-variance that grows like Σ 1/n_l (Hanin & Rolnick 2018): narrow deep nets wander most.
     The band spans the middle 90% of the nets; the line is their median.
     """
-    fig, axes = figure(1, 1, width=6.4, height=3.4)
+    fig, axes = figure(1, 1, width=9.6, height=3.4)
     ax = axes[0, 0]
     layers = np.arange(1, depth + 1)
     for width in sorted(widths, reverse=True):  # the widest first: the probe's cache then ends up holding small draws
@@ -207,15 +209,15 @@ def spread_figure(widths=(16, 64, 256), *, depth=30, nets=200, n_samples=64):
         runs = np.log2(spread_runs(width, depth=depth, nets=nets, n_samples=n_samples))
         low, mid, high = np.percentile(runs, [5, 50, 95], axis=0)
         ax.fill_between(layers, low, high, color=color, alpha=0.25, lw=0)
-        label = f"width {width}: Σ1/n = {depth / width:.2f}, std of log₂ at layer {depth} = {runs[:, -1].std():.2f}"
+        label = f"width {width}: Σ1/n = {depth / width:.2f}\nstd of log₂ at layer {depth}: {runs[:, -1].std():.2f}"
         ax.plot(layers, mid, color=color, **palette.FORWARD, label=label)
-    ax.axhline(0, color=palette.REFERENCE, lw=0.8, ls="--", label="log₂ 1 = 0: the mean $E[h^2]$, kept at any width")
+    ax.axhline(0, color=palette.REFERENCE, lw=0.8, ls="--", label="0 = log₂ 1: the mean over\nnets, kept at any width")
     integer_layers(ax)
     ax.set_xlabel("layer $l$")
     ax.set_ylabel("log₂ $E[h_l^2]$ of one net")
     ax.set_title(f"He init, ReLU: {nets} nets per width (line: median, band: middle 90%)", fontsize=9)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), labelspacing=0.9)
     return fig
 
 
