@@ -242,7 +242,10 @@ def _panel_limits(depth, activation):
             t = predict_layers(sizes, variances, activation, negative_slope=a)
             values = np.concatenate([t.activation_std, t.gradient_std])
             values = values[np.isfinite(values) & (values > 0)]
-            low, high = min(low, values.min()), max(high, values.max())
+            if values.size:
+                low, high = min(low, values.min()), max(high, values.max())
+    if not high:  # nothing drawable (cannot happen for these inits): a plain window round 1
+        low, high = 1e-3, 1e1
     lo_d, hi_d = math.log10(low) - 0.5, math.log10(high) + 0.5
     hi_d += max(0.5, (hi_d - lo_d) / 6)
     return 10.0 ** math.floor(lo_d), 10.0 ** math.ceil(hi_d)
