@@ -36,6 +36,35 @@ def test_figures_draw(draw):
     fig.canvas.draw()
 
 
+def test_fan_modes_have_their_own_colours_and_directions_their_styles():
+    from initviz.draw import palette
+
+    fig = he.fan_mode_figure("funnel", depth=6, nets=2)
+    forward, backward = fig.axes[0], fig.axes[1]
+    modes = {line.get_label(): line for line in forward.lines if line.get_label().startswith("He")}
+    assert modes["He, fan_in"].get_color() == palette.init_color("he_normal")
+    assert modes["He, fan_out"].get_color() == palette.HE_FAN_OUT != palette.init_color("he_normal")
+    assert {line.get_marker() for line in forward.lines if line.get_label().startswith("He")} == {"o"}
+    assert {line.get_marker() for line in backward.lines if line.get_label().startswith("He")} == {"s"}
+
+
+def test_spread_runs_are_one_probe_per_seed_and_read_only():
+    runs = he.spread_runs(16, depth=5, nets=3, n_samples=8)
+    assert runs.shape == (3, 5) and not runs.flags.writeable
+    one = iv.probe("he_normal", "relu", depth=5, width=16, n_samples=8, seed=2)
+    np.testing.assert_allclose(runs[2], one.per_net_forward.second_moment[0])
+    assert he.spread_runs(16, depth=5, nets=3, n_samples=8) is runs  # cached
+    with pytest.raises(ValueError, match="nets must be >= 2"):
+        he.spread_runs(16, nets=1)
+
+
+def test_spread_figure_names_each_width_and_its_sum():
+    fig = he.spread_figure((16, 64), depth=6, nets=20)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[0].startswith("width 16: Σ1/n = 0.38\nstd of log₂ at layer 6: ")
+    assert labels[1].startswith("width 64: Σ1/n = 0.09")
+
+
 def test_xavier_vs_he_states_the_measured_ratio():
     fig = he.xavier_vs_he_figure(depth=12, width=64)
     text = fig.axes[0].texts[0].get_text()
@@ -61,6 +90,42 @@ def test_panel_colours_follow_the_init():
     assert panel.view.forward.measured.get_color() == palette.init_color("xavier_normal")
     panel.update(init="he")
     assert panel.view.backward.measured.get_color() == palette.init_color("he_normal")
+
+
+def test_switches_and_the_slope_never_move_the_axes():
+    """Init, mode, widths and slope keep the y-limits (no background redraw); depth and activation set them."""
+    panel = he.panel()
+    panel.update(activation="leaky_relu")
+    fast = panel.view.fast
+    before = fast.background_draws
+    for settings in ({"init": "xavier"}, {"mode": "fan_out"}, {"widths": "alternating"}, {"negative_slope": 0.0}):
+        panel.update(activation="leaky_relu", **settings)
+    for a in np.linspace(0, 1, 11):
+        panel.update(activation="leaky_relu", init="xavier", negative_slope=float(a))
+    assert fast.background_draws == before
+    panel.update(activation="sigmoid")
+    assert fast.background_draws == before + 1
+
+
+def test_panel_limits_hold_every_measured_value():
+    view = he.HeView()
+    for activation in ("relu", "leaky_relu", "tanh", "sigmoid"):
+        for init in ("xavier", "he"):
+            for depth in (1, 50):
+                view.update(init=init, activation=activation, depth=depth, widths="constant", negative_slope=0.0)
+                low, high = view.forward.ax.get_ylim()
+                for profile in (view.forward, view.backward):
+                    y = profile.measured.get_ydata()
+                    y = y[np.isfinite(y)]
+                    assert low <= y.min() and y.max() <= high, (activation, init, depth)
+
+
+def test_depth_redraws_on_release_and_the_static_figure_is_the_view():
+    panel = he.panel()
+    assert not panel.controls["depth"].continuous_update
+    assert panel.controls["negative_slope"].continuous_update
+    fig = he.panel_figure(init="xavier")
+    assert isinstance(fig, Figure) and fig.texts[0].get_text().startswith("Xavier: Var(W) = 2/(n_in+n_out)")
 
 
 def test_slope_slider_is_enabled_for_leaky_relu_only():
@@ -105,12 +170,19 @@ def test_check_he_normal(capsys):
 
 def test_check_relu_second_moment(capsys):
     assert he.check_relu_second_moment(lambda z: np.mean(np.maximum(z, 0) ** 2))
+    said = capsys.readouterr().out
+    assert "agrees with initviz" in said and "= 2.00/n_in, He's 2/n_in" in said
     assert not he.check_relu_second_moment(lambda z: np.var(np.maximum(z, 0)))
     assert "second moment" in capsys.readouterr().out
     assert not he.check_relu_second_moment(lambda z: np.mean(z**2))
     assert "apply ReLU first" in capsys.readouterr().out
     assert not he.check_relu_second_moment(lambda z: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
+
+    def todo(z): ...
+
+    assert not he.check_relu_second_moment(todo)
+    assert "Write your relu_second_moment" in capsys.readouterr().out
 
 
 def test_check_fan_in_gradient_factor(capsys):

@@ -19,6 +19,7 @@ __all__ = [
     "GAUSSIAN_STD_COLORS",
     "ACTIVATION_COLORS",
     "GRADE_COLORS",
+    "HE_FAN_OUT",
     "FORWARD",
     "BACKWARD",
     "THEORY",
@@ -40,6 +41,9 @@ INIT_COLORS = {
     "orthogonal": "#CC79A7",  # orthogonal: pink
 }
 """One colour per init family; :func:`init_color` maps any spec onto its family."""
+
+HE_FAN_OUT = "#8C3A00"
+"""He in fan_out mode, where a figure sets it beside fan_in (He's own colour): a darker shade of He's."""
 
 GAUSSIAN_STD_COLORS = {
     0.001: "#A6DCEF",

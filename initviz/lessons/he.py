@@ -7,6 +7,7 @@ checks the exercises. A teacher who wants to change notebook 04 edits this file 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -15,9 +16,10 @@ from ..activations import get as get_activation
 from ..draw import palette
 from ..draw.panel import Panel, dropdown, float_slider, int_slider, toggle
 from ..draw.views import DepthProfile, View, figure, freeze_layout, integer_layers
-from ..init import gain
+from ..init import gain, weight_variance
 from ..probe import layer_widths, probe
-from .answers import check_function, check_number, check_sampler
+from ..theory import predict_layers
+from .answers import Checked, check_function, check_number, check_sampler
 
 __all__ = [
     "WIDTH_PATTERNS",
@@ -25,8 +27,10 @@ __all__ = [
     "second_moment_figure",
     "fan_mode_figure",
     "xavier_vs_he_figure",
+    "spread_runs",
     "spread_figure",
     "HeView",
+    "panel_figure",
     "panel",
     "check_he_leaky_std",
     "check_he_normal",
@@ -56,14 +60,16 @@ def init_spec(init="he", mode="fan_in", activation="relu", negative_slope=0.0):
     return f"he_normal:mode={mode}"
 
 
-def second_moment_figure(gains=(1.0, 2.0, 3.0), *, depth=20, width=128, nets=4):
+def second_moment_figure(gains=(1.0, 2.0, 3.0), *, depth=20, width=128, nets=4, n_samples=256):
     """E[h_l²] through ``depth`` ReLU layers for n_in·Var(W) = each of ``gains``: halves, holds, grows."""
     fig, axes = figure(1, 1, width=5.8, height=3.1)
     ax = axes[0, 0]
     layers = np.arange(1, depth + 1)
     named = {1.0: "xavier_normal", 2.0: "he_normal"}  # in square layers Xavier's n·Var(W) is 1, He's 2
     for g in gains:
-        p = probe(f"normal:std={math.sqrt(g / width):.17g}", "relu", depth=depth, width=width, nets=nets)
+        p = probe(
+            f"normal:std={math.sqrt(g / width):.17g}", "relu", depth=depth, width=width, nets=nets, n_samples=n_samples
+        )
         color = palette.init_color(named[g]) if g in named else palette.NEUTRAL
         ax.plot(layers, p.theory.second_moment, color=color, **palette.THEORY)
         label = f"n·Var(W) = {g:g}" + {1.0: " (Xavier, square layers)", 2.0: " (He)"}.get(g, "")
@@ -82,14 +88,15 @@ def fan_mode_figure(pattern="funnel", depth=20, *, activation="relu", negative_s
     """He in fan_in and fan_out mode on a net whose widths change: forward E[h²] and backward Var(dL/dh).
 
     fan_in keeps the forward second moment flat, fan_out the backward gradient variance; each lets the
-    other drift by the ratio of the end widths. Grey steps: the width of each layer.
+    other drift by the ratio of the end widths. Colour: the mode (He's colour for fan_in, a darker shade
+    for fan_out); marker style: the direction. Grey steps: the width of each layer.
     """
     _checks.choice("pattern", pattern, WIDTH_PATTERNS)
     widths = layer_widths(pattern, depth)
     fig, axes = figure(1, 2, width=10.5, height=3.3)
     forward, backward = axes[0]
     layers = np.arange(1, depth + 1)
-    shades = {"fan_in": palette.init_color("he_normal"), "fan_out": palette.init_color("he_normal:mode=fan_out")}
+    shades = {"fan_in": palette.init_color("he_normal"), "fan_out": palette.HE_FAN_OUT}
     for mode in ("fan_in", "fan_out"):
         p = probe(
             init_spec("he", mode, activation, negative_slope),
@@ -99,10 +106,9 @@ def fan_mode_figure(pattern="funnel", depth=20, *, activation="relu", negative_s
             n_samples=n_samples,
             negative_slope=negative_slope,
         )
-        style = palette.FORWARD if mode == "fan_in" else palette.BACKWARD
-        for ax, measured, theory in (
-            (forward, p.forward.second_moment, p.theory.second_moment),
-            (backward, p.backward.std**2, p.theory.gradient_std**2),
+        for ax, style, measured, theory in (
+            (forward, palette.FORWARD, p.forward.second_moment, p.theory.second_moment),
+            (backward, palette.BACKWARD, p.backward.std**2, p.theory.gradient_std**2),
         ):
             ax.plot(layers, theory, color=shades[mode], **palette.THEORY)
             ax.plot(layers, measured, color=shades[mode], **style, label=f"He, {mode}")
@@ -111,7 +117,7 @@ def fan_mode_figure(pattern="funnel", depth=20, *, activation="relu", negative_s
     for ax in (forward, backward):
         twin = ax.twinx()
         twin.step(layers, widths[1:], where="mid", color=palette.INIT_COLORS["constant"], lw=1, alpha=0.7)
-        twin.set_ylabel("width $n_l$", fontsize=8, color=palette.NEUTRAL)
+        twin.set_ylabel("width $n_l$ (grey steps)", fontsize=8, color=palette.NEUTRAL)
         twin.tick_params(labelsize=7)
         twin.set_ylim(0, max(widths) * 1.15)
         ax.set_yscale("log")
@@ -162,6 +168,31 @@ def xavier_vs_he_figure(depth=30, width=128, *, n_samples=256, seed=0):
     return fig
 
 
+@lru_cache(maxsize=16)
+def _spread_runs(width, depth, nets, n_samples):
+    runs = np.stack(
+        [
+            probe("he_normal", "relu", depth=depth, width=width, n_samples=n_samples, seed=s).forward.second_moment
+            for s in range(nets)
+        ]
+    )
+    runs.flags.writeable = False  # cached: shared between the figure and the notebook's tables
+    return runs
+
+
+def spread_runs(width, *, depth=30, nets=200, n_samples=64):
+    """E[h_l²] of each of ``nets`` He-initialized ReLU nets of constant ``width``: shape (nets, depth).
+
+    Net s is ``initviz.probe("he_normal", "relu", ..., seed=s)`` and its value at layer l the mean of h_l²
+    over its ``n_samples`` inputs and ``width`` units. Cached, read-only.
+    """
+    width = _checks.integer("width", width, low=1, high=4096)
+    depth = _checks.integer("depth", depth, low=1, high=200)
+    nets = _checks.integer("nets", nets, low=2, high=2000)
+    n_samples = _checks.integer("n_samples", n_samples, low=1, high=10_000)
+    return _spread_runs(width, depth, nets, n_samples)
+
+
 def spread_figure(widths=(16, 64, 256), *, depth=30, nets=200, n_samples=64):
     """One net is not the average: log₂ E[h_l²] of ``nets`` He-initialized ReLU nets per width.
 
@@ -169,44 +200,64 @@ def spread_figure(widths=(16, 64, 256), *, depth=30, nets=200, n_samples=64):
     a log-variance that grows like Σ 1/n_l (Hanin & Rolnick 2018): narrow deep nets wander most.
     The band spans the middle 90% of the nets; the line is their median.
     """
-    fig, axes = figure(1, 1, width=6.4, height=3.4)
+    fig, axes = figure(1, 1, width=9.6, height=3.4)
     ax = axes[0, 0]
     layers = np.arange(1, depth + 1)
+    for width in sorted(widths, reverse=True):  # the widest first: the probe's cache then ends up holding small draws
+        spread_runs(width, depth=depth, nets=nets, n_samples=n_samples)
     for width, color in zip(widths, palette.ramp(len(widths))):
-        runs = np.array(
-            [
-                np.log2(
-                    probe(
-                        "he_normal", "relu", depth=depth, width=width, n_samples=n_samples, seed=s
-                    ).forward.second_moment
-                )
-                for s in range(nets)
-            ]
-        )
+        runs = np.log2(spread_runs(width, depth=depth, nets=nets, n_samples=n_samples))
         low, mid, high = np.percentile(runs, [5, 50, 95], axis=0)
         ax.fill_between(layers, low, high, color=color, alpha=0.25, lw=0)
-        ax.plot(
-            layers,
-            mid,
-            color=color,
-            **palette.FORWARD,
-            label=f"width {width}: std of log₂ at layer {depth} = {runs[:, -1].std():.2f}",
-        )
-    ax.axhline(0, color=palette.REFERENCE, lw=0.8, ls="--")
+        label = f"width {width}: Σ1/n = {depth / width:.2f}\nstd of log₂ at layer {depth}: {runs[:, -1].std():.2f}"
+        ax.plot(layers, mid, color=color, **palette.FORWARD, label=label)
+    ax.axhline(0, color=palette.REFERENCE, lw=0.8, ls="--", label="0 = log₂ 1: the mean over\nnets, kept at any width")
     integer_layers(ax)
     ax.set_xlabel("layer $l$")
     ax.set_ylabel("log₂ $E[h_l^2]$ of one net")
-    ax.set_title(f"He init, ReLU: {nets} nets per width (median, middle 90%)", fontsize=9)
+    ax.set_title(f"He init, ReLU: {nets} nets per width (line: median, band: middle 90%)", fontsize=9)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), labelspacing=0.9)
     return fig
+
+
+_PANEL_INITS = [("xavier", "fan_in"), ("he", "fan_in"), ("he", "fan_out")]
+
+
+@lru_cache(maxsize=64)
+def _panel_limits(depth, activation):
+    """The panel's y-limits for ``depth`` and ``activation``: the theory's envelope over every other setting.
+
+    Init, mode, width pattern and slope never move the axes, so switching them redraws no background and
+    Xavier and He are seen on the same scale. Half a decade of margin round the envelope (a mean of a few
+    finite nets wanders round its theory line), a sixth more decades on top for the state box.
+    """
+    low, high = np.inf, 0.0
+    slopes = (0.0, 1.0) if activation == "leaky_relu" else (0.0,)  # leaky: the profile is monotone in a
+    for pattern in WIDTH_PATTERNS:
+        sizes = layer_widths(pattern, depth)
+        for (init, mode), a in ((im, a) for im in _PANEL_INITS for a in slopes):
+            spec = init_spec(init, mode, activation, a)
+            variances = [weight_variance(spec, shape) for shape in zip(sizes[:-1], sizes[1:])]
+            t = predict_layers(sizes, variances, activation, negative_slope=a)
+            values = np.concatenate([t.activation_std, t.gradient_std])
+            values = values[np.isfinite(values) & (values > 0)]
+            if values.size:
+                low, high = min(low, values.min()), max(high, values.max())
+    if not high:  # nothing drawable (cannot happen for these inits): a plain window round 1
+        low, high = 1e-3, 1e1
+    lo_d, hi_d = math.log10(low) - 0.5, math.log10(high) + 0.5
+    hi_d += max(0.5, (hi_d - lo_d) / 6)
+    return 10.0 ** math.floor(lo_d), 10.0 ** math.ceil(hi_d)
 
 
 class HeView(View):
     """The panel's figure: forward activation std and backward gradient std per layer, measured and predicted.
 
-    The net is bias-free, ``depth`` layers whose widths follow a pattern; measured values are the mean of
-    ``nets`` nets. Each axes names its state with the verdict (``initviz.verdict``).
+    The net is bias-free, ``depth`` layers whose widths follow a pattern; it gets ``n_samples`` randn inputs
+    and a randn gradient at the top. Measured values are the mean of ``nets`` nets (the root of their mean
+    variance). Each axes names its state with the verdict (``initviz.verdict``). The y-limits depend on the
+    depth and the activation only (:func:`_panel_limits`).
     """
 
     def __init__(self, *, nets=4, n_samples=32, dpi=80):
@@ -217,8 +268,8 @@ class HeView(View):
         self.backward = DepthProfile(
             axes[1], ylabel=r"std of $\partial L/\partial h_l$", direction="backward", view=self
         )
-        axes[0].set_title("forward (dots: measured · band: theory)", fontsize=9)
-        axes[1].set_title("backward, from a unit gradient at the top", fontsize=9)
+        axes[0].set_title(f"forward · dots: mean of {nets} nets, {n_samples} inputs · band: theory", fontsize=9)
+        axes[1].set_title("backward, from a randn gradient at the top", fontsize=9)
         self.title = self.dynamic(self.figure.suptitle("Var(W) = gain²/n_in", fontsize=10))
         for ax in axes:
             ax.set_ylim(1e-30, 1e30)  # the widest tick labels it can show, for the frozen layout
@@ -230,22 +281,39 @@ class HeView(View):
         p = probe(
             spec, activation, widths=sizes, nets=self.nets, n_samples=self.n_samples, negative_slope=negative_slope
         )
+        limits = _panel_limits(depth, activation)
         for profile in (self.forward, self.backward):
             profile.set_color(palette.init_color(spec))
         self.forward.update(p.forward.std, theory=p.theory.activation_std, verdict=p.forward_verdict)
         self.backward.update(p.backward.std, theory=p.theory.gradient_std, verdict=p.backward_verdict)
+        for profile in (self.forward, self.backward):
+            profile.ax.set_ylim(*limits)
         act = get_activation(activation, negative_slope).label
         if init == "xavier":
             rule = "Xavier: Var(W) = 2/(n_in+n_out)"
         else:
             g2 = gain("leaky_relu", negative_slope) ** 2 if activation == "leaky_relu" else 2.0
-            rule = f"He, {mode}: Var(W) = gain²/{'n_in' if mode == 'fan_in' else 'n_out'}, gain² = {g2:.3g}"
-        self.title.set_text(f"{rule}  ·  {act}  ·  widths {WIDTH_PATTERNS[widths]}  ·  mean of {self.nets} nets")
+            rule = f"He, {mode}: Var(W) = {g2:.3g}/{'n_in' if mode == 'fan_in' else 'n_out'}"
+        self.title.set_text(f"{rule}  ·  {act}")  # short: each glyph of a dynamic text costs ~0.1 ms per redraw
         return self
 
 
+def panel_figure(**settings):
+    """The panel's view for ``settings`` (its defaults if none) as a static figure, for readers without widgets.
+
+    Its title also names the width pattern, which the live panel shows in its dropdown.
+    """
+    view = HeView().update(**settings)
+    pattern = settings.get("widths", "funnel")
+    view.title.set_text(f"{view.title.get_text()}  ·  widths {WIDTH_PATTERNS[pattern]}")
+    return view.figure
+
+
 def panel(*, max_depth=50):
-    """Xavier or He, fan_in or fan_out, leaky-ReLU slope, activation, depth and width pattern (:class:`HeView`)."""
+    """Xavier or He, fan_in or fan_out, leaky-ReLU slope, activation, depth and width pattern (:class:`HeView`).
+
+    Depth redraws when its slider is let go: a new depth moves the x-axis, which redraws the background.
+    """
     max_depth = _checks.integer("max_depth", max_depth, low=2, high=200)
     controls = {
         "init": toggle("init", [("Xavier", "xavier"), ("He", "he")], "he"),
@@ -254,7 +322,7 @@ def panel(*, max_depth=50):
             "activation", [("ReLU", "relu"), ("leaky ReLU", "leaky_relu"), ("tanh", "tanh"), ("sigmoid", "sigmoid")]
         ),
         "negative_slope": float_slider("leaky ReLU slope a", 0.1, 0.0, 1.0, 0.01),
-        "depth": int_slider("depth (layers)", min(30, max_depth), 1, max_depth),
+        "depth": int_slider("depth (layers)", min(30, max_depth), 1, max_depth, on_release=True),
         "widths": dropdown("layer widths", [(label, key) for key, label in WIDTH_PATTERNS.items()]),
     }
     slope = controls["negative_slope"]
@@ -328,7 +396,11 @@ def _relu_second_moment(z):
 
 
 def check_relu_second_moment(fn):
-    """The student's ``relu_second_moment(z)`` = E[relu(z)²] of a sample z, the step that gives He's 2."""
+    """The student's ``relu_second_moment(z)`` = E[relu(z)²] of a sample z, the step that gives He's 2.
+
+    When it is right, a second line turns it into He's rule: on a symmetric z it gives E[relu(z)²] = Var(z)/2,
+    so a layer multiplies Var(z) by n_in·Var(W)/2, which stays 1 for Var(W) = 2/n_in.
+    """
     rng = np.random.default_rng(1)
     inputs = [(rng.normal(0, s, 100_000),) for s in (1.0, 3.0)] + [(rng.uniform(-2, 2, 100_000),)]
     wrong = [
@@ -340,7 +412,7 @@ def check_relu_second_moment(fn):
         (lambda z: float(np.mean(np.maximum(z, 0.0))) ** 2, "square each output first, then take the mean."),
         (lambda z: float(np.mean(z**2)), "apply ReLU first: it sets the negative half to 0."),
     ]
-    return check_function(
+    result = check_function(
         fn,
         _relu_second_moment,
         inputs,
@@ -349,6 +421,16 @@ def check_relu_second_moment(fn):
         wrong=wrong,
         rtol=1e-6,
     )
+    if not result:
+        return result
+    z = np.concatenate([inputs[0][0], -inputs[0][0]])  # symmetric: z and −z equally often
+    share = float(fn(z)) / float(np.var(z))
+    follow = (
+        f"On a symmetric sample it gives E[relu(z)²] = {share:.3f}·Var(z), so a layer multiplies Var(z) by "
+        f"n_in·Var(W)·{share:.3f}: that is 1 for Var(W) = 1/({share:.3f}·n_in) = {1 / share:.2f}/n_in, He's 2/n_in."
+    )
+    print(follow)
+    return Checked(True, result.message + "\n" + follow)
 
 
 def check_fan_in_gradient_factor(answer, widths):
