@@ -162,10 +162,16 @@ def _run(weights, biases, phi, x, grad_top):
 
 
 def _mean_over_nets(stats):
-    """Average per-net LayerStats (fields of shape (nets, layers)): means of means, root of the mean variance."""
+    """Pool per-net LayerStats (fields of shape (nets, layers)) as if all nets' values were one sample.
+
+    The pooled variance is the mean of the nets' variances plus the variance of their means (the law of
+    total variance), so ``second_moment`` is the mean over nets of each net's E[h²].
+    """
+    with np.errstate(invalid="ignore"):  # a net that overflowed has NaN moments; the pool is then NaN too
+        between = stats.mean.var(axis=0)
     return LayerStats(
         mean=stats.mean.mean(axis=0),
-        std=np.sqrt(np.mean(stats.std**2, axis=0)),
+        std=np.sqrt(np.mean(stats.std**2, axis=0) + between),
         saturated=stats.saturated.mean(axis=0),
         dead=stats.dead.mean(axis=0),
         finite=stats.finite.min(axis=0),

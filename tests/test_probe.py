@@ -44,7 +44,9 @@ def test_measured_profile_follows_theory_for_changing_widths(activation):
 def test_nets_average_and_per_net_statistics():
     p = iv.probe("he_normal", "relu", depth=10, width=32, nets=5, n_samples=64)
     assert p.per_net_forward.std.shape == (5, 10)
-    np.testing.assert_allclose(p.forward.std, np.sqrt((p.per_net_forward.std**2).mean(axis=0)))
+    each = p.per_net_forward
+    np.testing.assert_allclose(p.forward.second_moment, (each.mean**2 + each.std**2).mean(axis=0), rtol=1e-9)
+    np.testing.assert_allclose(p.forward.std**2, (each.std**2).mean(axis=0) + each.mean.var(axis=0), rtol=1e-9)
     single = iv.probe("he_normal", "relu", depth=10, width=32, nets=1, n_samples=64, seed=2)
     np.testing.assert_allclose(single.forward.std, p.per_net_forward.std[2], rtol=1e-6)
 
