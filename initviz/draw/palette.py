@@ -42,8 +42,9 @@ INIT_COLORS = {
 }
 """One colour per init family; :func:`init_color` maps any spec onto its family."""
 
-HE_FAN_OUT = "#8C3A00"
-"""He in fan_out mode, where a figure sets it beside fan_in (He's own colour): a darker shade of He's."""
+HE_FAN_OUT = "#F4A582"
+"""He in fan_out mode, where a figure sets it beside fan_in (He's own colour): a light tint of He's vermillion
+(a darker one would be N(0, 1)'s brown)."""
 
 GAUSSIAN_STD_COLORS = {
     0.001: "#A6DCEF",
