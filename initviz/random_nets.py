@@ -133,38 +133,43 @@ _CACHE = OrderedDict()
 _CACHE_ENTRIES = 12_000_000  # numbers (96 MB); larger draws are made afresh each call
 
 
-def _unit_draws(width, depth, nets, seed, weights):
-    """Per net: the two input directions, then each layer's weights and biases, as unit draws.
+def _layer_draw(rng, width, weights):
+    if weights == "gaussian":
+        return rng.standard_normal((width, width))
+    with one_blas_thread():
+        return initialize("orthogonal", (width, width), rng=rng, dtype=np.float64)
 
-    Gaussian weights are standard normals (scaled by the caller); orthogonal ones are orthogonal matrices
-    (gain 1). Small draws are cached, so a panel moved back and forth does not draw again.
+
+def _unit_draws(width, depth, nets, seed, weights):
+    """The two input directions of each net, shape (nets, 2, N), and its layers' unit draws, layer by layer.
+
+    Returns ``(bases, layers)``; ``layers`` yields (W (nets, N, N), b (nets, N)): standard normals, or
+    orthogonal matrices of gain 1. Net n draws its inputs, weights and biases from three streams of
+    (seed, n). Draws of up to ``_CACHE_ENTRIES`` numbers are kept, so a panel moved back and forth does
+    not draw again; larger ones are drawn one layer at a time and never held whole.
     """
     key = (width, depth, nets, seed, weights)
     if key in _CACHE:
         _CACHE.move_to_end(key)
-        return _CACHE[key]
-    bases, ws, bs = [], [], []
-    for n in range(nets):
-        rng = np.random.default_rng([seed, n])
-        bases.append(rng.standard_normal((2, width)))
-        if weights == "gaussian":
-            ws.append(rng.standard_normal((depth, width, width)))
-        else:
-            with one_blas_thread():
-                ws.append(
-                    np.stack(
-                        [initialize("orthogonal", (width, width), rng=rng, dtype=np.float64) for _ in range(depth)]
-                    )
-                )
-        bs.append(rng.standard_normal((depth, width)))
-    draws = np.stack(bases), np.stack(ws, axis=1), np.stack(bs, axis=1)  # (nets, 2, N), (L, nets, N, N), (L, nets, N)
-    if nets * depth * width * (width + 1) <= _CACHE_ENTRIES:
-        for a in draws:
-            a.flags.writeable = False
-        _CACHE[key] = draws
-        while len(_CACHE) > 2:
-            _CACHE.popitem(last=False)
-    return draws
+        bases, w, b = _CACHE[key]
+        return bases, zip(w, b)
+    streams = [[np.random.default_rng([seed, n, k]) for k in range(3)] for n in range(nets)]
+    bases = np.stack([s[0].standard_normal((2, width)) for s in streams])
+
+    def layers():
+        for _ in range(depth):
+            w = np.stack([_layer_draw(s[1], width, weights) for s in streams])
+            yield w, np.stack([s[2].standard_normal(width) for s in streams])
+
+    if nets * depth * width * (width + 1) > _CACHE_ENTRIES:
+        return bases, layers()
+    w, b = (np.stack(a) for a in zip(*layers()))
+    for a in (bases, w, b):
+        a.flags.writeable = False
+    _CACHE[key] = bases, w, b
+    while len(_CACHE) > 2:
+        _CACHE.popitem(last=False)
+    return bases, zip(w, b)
 
 
 def simulate_pair(
@@ -188,15 +193,15 @@ def simulate_pair(
     scalar = np.ndim(c0) == 0
     c0 = _correlations(c0, "c0")
     k = len(c0)
-    bases, unit_w, unit_b = _unit_draws(width, depth, nets, seed, weights)
+    bases, layers = _unit_draws(width, depth, nets, seed, weights)
     w_scale = math.sqrt(sigma_w2 / width) if weights == "gaussian" else math.sqrt(sigma_w2)
     qs, cs = np.zeros((nets, depth)), np.zeros((nets, depth, k))
     with one_blas_thread(), np.errstate(all="ignore"):
         h = np.stack([_pair_inputs(c0, base, q0) for base in bases])  # (nets, 2k, N)
-        for layer in range(depth):
-            z = np.matmul(h, unit_w[layer])
+        for layer, (unit_w, unit_b) in enumerate(layers):
+            z = np.matmul(h, unit_w)
             z *= w_scale
-            z += math.sqrt(sigma_b2) * unit_b[layer][:, None, :]
+            z += math.sqrt(sigma_b2) * unit_b[:, None, :]
             sq = np.mean(z * z, axis=2)
             qs[:, layer] = sq.mean(axis=1)
             cs[:, layer] = np.mean(z[:, :k] * z[:, k:], axis=2) / np.sqrt(sq[:, :k] * sq[:, k:])
