@@ -70,12 +70,13 @@ def draw_weights(widths, sigma_w2, weights="gaussian", *, rng=0, dtype=np.float6
     _checks.choice("weights", weights, WEIGHTS)
     rng = _checks.generator(rng)
     out = []
-    for n_in, n_out in zip(widths[:-1], widths[1:]):
-        if weights == "gaussian":
-            out.append(initialize("normal", (n_in, n_out), rng=rng, dtype=dtype, std=math.sqrt(sigma_w2 / n_in)))
-        else:  # rows orthonormal (n_in < n_out): entries have variance gain²/n_out
-            gain = math.sqrt(sigma_w2 * max(1.0, n_out / n_in))
-            out.append(initialize("orthogonal", (n_in, n_out), rng=rng, dtype=dtype, gain=gain))
+    with one_blas_thread():  # QR of small matrices: a second BLAS thread only waits on a busy machine
+        for n_in, n_out in zip(widths[:-1], widths[1:]):
+            if weights == "gaussian":
+                out.append(initialize("normal", (n_in, n_out), rng=rng, dtype=dtype, std=math.sqrt(sigma_w2 / n_in)))
+            else:  # rows orthonormal (n_in < n_out): entries have variance gain²/n_out
+                gain = math.sqrt(sigma_w2 * max(1.0, n_out / n_in))
+                out.append(initialize("orthogonal", (n_in, n_out), rng=rng, dtype=dtype, gain=gain))
     return out
 
 

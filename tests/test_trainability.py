@@ -53,6 +53,7 @@ def test_boundary_against_a_hand_made_grid():
     ]
     found = trainability.boundary(records, 0.05)
     np.testing.assert_array_equal(found.deepest_trained, [10, 50])
+    np.testing.assert_array_equal(found.edge, [30, np.nan])  # midway to the next depth; none past the deepest
     assert found.six_xi[0] == pytest.approx(6 * initviz.chaos.depth_scale(1.0, 0.05))
     assert found.agree == 1.0 and found.trained_beyond == 0 and found.failed_within == 0
     records[1]["test_accuracy"] = 0.9  # depth 50 > 6·ξ_c ≈ 22 at σ_w² = 1, and it trained

@@ -18,7 +18,7 @@ from ..draw.views import DepthProfile, View, figure, freeze_layout, integer_laye
 from ..init import weight_variance
 from ..random_nets import simulate_pair
 from ..theory import expect_normal
-from ..verdict import judge
+from ..verdict import judge, power_of_ten
 from .answers import check_function, check_number
 
 __all__ = [
@@ -103,7 +103,7 @@ def _diagram(ax, activation, *, width=100, inits=True):
     w = np.geomspace(*W_RANGE, 161)
     b = np.linspace(*B_RANGE, 61)
     log_chi = np.log(chaos.phase_diagram(w, b, activation))
-    mesh = ax.pcolormesh(w, b, log_chi, cmap=palette.SIGNED_CMAP, vmin=-2, vmax=2, shading="gouraud")
+    mesh = ax.pcolormesh(w, b, log_chi, cmap=palette.SIGNED_CMAP, vmin=-2, vmax=2, shading="nearest")
     (line,) = ax.plot(*chaos.critical_curve(activation, sigma_b2_max=B_RANGE[1]), color=palette.REFERENCE, lw=1.6)
     if inits:  # LeCun and Xavier coincide in square layers: a ring round a dot
         style = {"LeCun": {"ms": 12, "mfc": "none", "mew": 2.2}, "Xavier": {"ms": 6, "mec": palette.BOX_FACE}}
@@ -195,7 +195,7 @@ class ChaosView(View):
             mesh, line = _diagram(self.diagram, activation, inits=activation == "tanh")
             self.background[activation] = (mesh, line)
         (self.marker,) = self.diagram.plot(
-            [1.0], [SIGMA_B2], "*", ms=15, color=palette.REFERENCE, mec=palette.BOX_FACE, clip_on=False
+            [1.0], [SIGMA_B2], "*", ms=15, color=palette.REFERENCE, mec=palette.BOX_FACE, clip_on=False, zorder=5
         )
         self.dynamic(self.marker)
         self.q = DepthProfile(qax, ylabel="$\\sqrt{q_l}$: std of pre-activations $z_l$", view=self)
@@ -207,7 +207,7 @@ class ChaosView(View):
             self.c_lines.append(self.dynamic(band, dots))
         (self.c_star,) = cax.plot([], [], color=palette.REFERENCE, lw=1.0, ls="--")
         self.dynamic(self.c_star)
-        cax.axhline(0, color=palette.NEUTRAL, lw=0.6)
+        cax.axhline(0, color=palette.NEUTRAL, lw=0.6, zorder=1)  # under the dynamic curves, as blitting draws it
         cax.set_xlim(0.5, depth + 0.5)
         cax.set_ylim(-0.34, 1.06)
         cax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
@@ -326,7 +326,7 @@ def trainability_figure(stored, *, threshold=trainability.TRAINED):
     return fig
 
 
-def spectra_figure(spectra, *, floor=1e-8, bins=60):
+def spectra_figure(spectra, *, floor=1e-16, bins=70):
     """Histograms of log₁₀ of the Jacobian's singular values: ``spectra[(activation, weights)][depth]``.
 
     One axes per (activation, weights), one curve per depth (light to dark); values below ``floor``
@@ -349,7 +349,7 @@ def spectra_figure(spectra, *, floor=1e-8, bins=60):
         ax.text(
             0.02,
             0.95,
-            f"below 10⁻⁸: {', '.join(notes)}",
+            f"below {power_of_ten(floor)}: {', '.join(notes)}",
             transform=ax.transAxes,
             fontsize=7,
             va="top",
@@ -452,7 +452,7 @@ def check_chi_1(fn):
     )
 
 
-def check_critical_sigma_w2(answer, sigma_b2=0.1):
+def check_critical_sigma_w2(answer, sigma_b2=0.2):
     """The σ_w² of the edge of chaos for tanh at the given σ_b²."""
     sigma_b2 = _checks.number("sigma_b2", sigma_b2, low=0, high=1)
     truth = chaos.critical_line(sigma_b2)

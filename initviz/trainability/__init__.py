@@ -197,6 +197,7 @@ class Boundary(NamedTuple):
 
     sigma_w2: np.ndarray
     deepest_trained: np.ndarray  # per σ_w²: the deepest depth whose mean accuracy >= TRAINED (0 if none)
+    edge: np.ndarray  # per σ_w²: midway between that depth and the next one of the grid (nan at either end)
     six_xi: np.ndarray  # 6·ξ_c at each σ_w²
     agree: float  # share of cells on the side 6·ξ_c predicts (trained iff depth <= 6·ξ_c)
     trained_beyond: int  # cells deeper than 6·ξ_c that trained anyway
@@ -211,9 +212,15 @@ def boundary(records, sigma_b2, *, threshold=TRAINED):
     trained = mean >= threshold
     predicted = depths[:, None] <= six_xi[None, :]
     deepest = np.array([depths[trained[:, j]].max() if trained[:, j].any() else 0 for j in range(len(sigma_w2s))])
+    edge = np.full(len(sigma_w2s), np.nan)
+    for j, d in enumerate(deepest):
+        deeper = depths[depths > d]
+        if d and deeper.size:
+            edge[j] = 0.5 * (d + deeper[0])
     return Boundary(
         sigma_w2s,
         deepest,
+        edge,
         six_xi,
         float(np.mean(trained == predicted)),
         int(np.sum(trained & ~predicted)),
