@@ -222,7 +222,7 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None):
 
 
 def _correlations(c, name="c"):
-    c = _checks.array(name, np.atleast_1d(c), ndim=1, dtype=float)
+    c = _checks.array(name, np.atleast_1d(c), ndim=1).astype(float)
     if (np.abs(c) > 1).any():
         raise ValueError(f"{name} must hold correlations in [-1, 1], got {c[np.abs(c) > 1][0]:g}")
     return c
@@ -357,7 +357,7 @@ def critical_line(sigma_b2, activation="tanh"):
     """
     activation = _activation(activation)
     scalar = np.ndim(sigma_b2) == 0
-    values = _checks.array("sigma_b2", np.atleast_1d(sigma_b2), ndim=1, dtype=float)
+    values = _checks.array("sigma_b2", np.atleast_1d(sigma_b2), ndim=1).astype(float)
     if (values < 0).any():
         raise ValueError(f"sigma_b2 must be >= 0, got {values[values < 0][0]:g}")
     out = np.empty(len(values))
@@ -415,8 +415,8 @@ def phase_diagram(sigma_w2s, sigma_b2s, activation="tanh"):
     is exact). q* beyond 1000 (σ_w² > 1000) is outside the table. ReLU: σ_w²/2; linear: σ_w².
     """
     activation = _activation(activation)
-    w = _checks.array("sigma_w2s", np.atleast_1d(sigma_w2s), ndim=1, dtype=float)
-    b = _checks.array("sigma_b2s", np.atleast_1d(sigma_b2s), ndim=1, dtype=float)
+    w = _checks.array("sigma_w2s", np.atleast_1d(sigma_w2s), ndim=1).astype(float)
+    b = _checks.array("sigma_b2s", np.atleast_1d(sigma_b2s), ndim=1).astype(float)
     if (w < 0).any() or (w > 1000).any():
         raise ValueError(f"sigma_w2s must lie in [0, 1000], got {w[(w < 0) | (w > 1000)][0]:g}")
     if (b < 0).any() or (b > 100).any():

@@ -52,7 +52,7 @@ def _sech2(x):
 
 
 def _correlations(c, name):
-    c = _checks.array(name, np.atleast_1d(c), ndim=1, dtype=float)
+    c = _checks.array(name, np.atleast_1d(c), ndim=1).astype(float)
     if (np.abs(c) > 1).any():
         raise ValueError(f"{name} must hold correlations in [-1, 1], got {c[np.abs(c) > 1][0]:g}")
     return c
@@ -227,7 +227,7 @@ def jacobian(weights, biases, x, activation="tanh", *, depths=None):
             raise ValueError(f"weights[{i}] has shape {a.shape} but weights[{i + 1}] has {b.shape}")
     if biases is not None and len(biases) != len(weights):
         raise ValueError(f"biases needs {len(weights)} vectors (one per layer), got {len(biases)}")
-    x = _checks.array("x", x, ndim=2, dtype=float)
+    x = _checks.array("x", x, ndim=2).astype(float)
     if x.shape[1] != weights[0].shape[0]:
         raise ValueError(f"x must have {weights[0].shape[0]} columns (the input width), got shape {x.shape}")
     wanted = _depths(depths, len(weights))

@@ -268,7 +268,9 @@ CASES = [
     ("chi_c bias", lambda: chaos.chi_c(1.0, -0.1), ValueError, "sigma_b2 must be >= 0"),
     ("depth_scale activation", lambda: chaos.depth_scale(1.0, 0.0, "swish"), ValueError, "allowed: linear"),
     ("critical_line negative", lambda: chaos.critical_line([0.1, -1]), ValueError, "sigma_b2 must be >= 0, got -1"),
-    ("critical_line too large", lambda: chaos.critical_line(50.0), ValueError, "critical sigma_w2 is above 50"),
+    ("critical_line type", lambda: chaos.critical_line("0.1"), TypeError, "sigma_b2 must be a numeric"),
+    ("phase_diagram type", lambda: chaos.phase_diagram(["1"], [0.0]), TypeError, "sigma_w2s must be a numeric"),
+    ("critical_line too large", lambda: chaos.critical_line(1000.0), ValueError, "critical sigma_w2 is above 50"),
     ("phase tol", lambda: chaos.phase(1.0, tol=-1), ValueError, "tol must be >= 0"),
     ("phase_diagram range", lambda: chaos.phase_diagram([2000.0], [0.0]), ValueError, "sigma_w2s must lie in"),
     ("phase_diagram bias", lambda: chaos.phase_diagram([1.0], [-0.1]), ValueError, "sigma_b2s must lie in"),
@@ -308,6 +310,7 @@ CASES = [
         ValueError,
         "depths[i] must be <= 1",
     ),
+    ("jacobian x strings", lambda: rn.jacobian([np.zeros((3, 3))], None, [["a", "b", "c"]]), TypeError, "x must be"),
     ("jacobian_singular_values depths", lambda: rn.jacobian_singular_values(5, 1.0), TypeError, "non-empty list"),
     ("jacobian_singular_values width", lambda: rn.jacobian_singular_values([2], 1.0, width=0), ValueError, "width"),
     # the trainability grid (initviz.trainability)
