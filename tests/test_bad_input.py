@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 import initviz as iv
-from initviz import experiment
+from initviz import chaos, experiment, trainability
+from initviz import random_nets as rn
+from initviz.lessons import chaos as chaos_lesson
 
 NAN, INF = float("nan"), float("inf")
 X3 = np.zeros((4, 3))
@@ -243,6 +245,93 @@ CASES = [
         "workers must be >= 1",
     ),
     ("design_grid seeds", lambda: experiment.design_grid(seeds=0), ValueError, "seeds must be >= 1"),
+    # the edge of chaos (initviz.chaos)
+    ("q_star sigma", lambda: chaos.q_star(-1.0), ValueError, "sigma_w2 must be >= 0"),
+    ("q_star bias", lambda: chaos.q_star(1.0, NAN), ValueError, "sigma_b2 must be a finite"),
+    ("q_star activation", lambda: chaos.q_star(1.0, 0.0, "sigmoid"), ValueError, "allowed: linear, relu, tanh"),
+    ("q_star q0", lambda: chaos.q_star(1.0, 0.0, "relu", q0=-1), ValueError, "q0 must be >= 0"),
+    ("correlation_map c", lambda: chaos.correlation_map(1.5, 1.0), ValueError, "c must hold correlations in [-1, 1]"),
+    ("correlation_map NaN", lambda: chaos.correlation_map([0.2, NAN], 1.0), ValueError, "c must hold finite"),
+    ("correlation_map type", lambda: chaos.correlation_map("0.5", 1.0), TypeError, "c must be a numeric"),
+    (
+        "correlation_map no q*",
+        lambda: chaos.correlation_map(0.5, 3.0, 0.1, "relu"),
+        ValueError,
+        "no fixed length q* for relu",
+    ),
+    ("correlation_map q", lambda: chaos.correlation_map(0.5, 1.0, q=-2), ValueError, "q must be >= 0"),
+    ("pair_propagation depth", lambda: chaos.pair_propagation(0, 1.0), ValueError, "depth must be >= 1"),
+    ("pair_propagation c0", lambda: chaos.pair_propagation(3, 1.0, c0=2), ValueError, "c0 must hold correlations"),
+    ("pair_propagation q0", lambda: chaos.pair_propagation(3, 1.0, q0=INF), ValueError, "q0 must be a finite"),
+    ("c_star linear", lambda: chaos.c_star(1.0, 0.0, "linear"), ValueError, "no unique c*"),
+    ("chi_1 sigma type", lambda: chaos.chi_1("1"), TypeError, "sigma_w2 must be a real"),
+    ("chi_c bias", lambda: chaos.chi_c(1.0, -0.1), ValueError, "sigma_b2 must be >= 0"),
+    ("depth_scale activation", lambda: chaos.depth_scale(1.0, 0.0, "swish"), ValueError, "allowed: linear"),
+    ("critical_line negative", lambda: chaos.critical_line([0.1, -1]), ValueError, "sigma_b2 must be >= 0, got -1"),
+    ("critical_line type", lambda: chaos.critical_line("0.1"), TypeError, "sigma_b2 must be a numeric"),
+    ("phase_diagram type", lambda: chaos.phase_diagram(["1"], [0.0]), TypeError, "sigma_w2s must be a numeric"),
+    ("critical_line too large", lambda: chaos.critical_line(1000.0), ValueError, "critical sigma_w2 is above 50"),
+    ("phase tol", lambda: chaos.phase(1.0, tol=-1), ValueError, "tol must be >= 0"),
+    ("phase_diagram range", lambda: chaos.phase_diagram([2000.0], [0.0]), ValueError, "sigma_w2s must lie in"),
+    ("phase_diagram bias", lambda: chaos.phase_diagram([1.0], [-0.1]), ValueError, "sigma_b2s must lie in"),
+    ("critical_curve max", lambda: chaos.critical_curve(sigma_b2_max=0), ValueError, "sigma_b2_max must be > 0"),
+    # simulated nets and Jacobians (initviz.random_nets)
+    ("draw_weights kind", lambda: rn.draw_weights([3, 3], 1.0, "uniform"), ValueError, "allowed: gaussian, orthogonal"),
+    ("draw_weights widths", lambda: rn.draw_weights([3], 1.0), ValueError, "at least [n_0, n_1]"),
+    ("draw_weights widths type", lambda: rn.draw_weights(3, 1.0), TypeError, "widths must be a list"),
+    ("draw_biases sigma", lambda: rn.draw_biases([3, 3], -1.0), ValueError, "sigma_b2 must be >= 0"),
+    ("simulate_pair width", lambda: rn.simulate_pair(3, 1.0, width=1), ValueError, "width must be >= 2"),
+    ("simulate_pair nets", lambda: rn.simulate_pair(3, 1.0, nets=0), ValueError, "nets must be >= 1"),
+    ("simulate_pair q0", lambda: rn.simulate_pair(3, 1.0, q0=0), ValueError, "q0 must be > 0"),
+    ("simulate_pair c0", lambda: rn.simulate_pair(3, 1.0, c0=-1.5), ValueError, "c0 must hold correlations"),
+    ("simulate_pair weights", lambda: rn.simulate_pair(3, 1.0, weights="xavier"), ValueError, "allowed: gaussian"),
+    ("jacobian empty", lambda: rn.jacobian([], None, np.zeros((1, 3))), ValueError, "at least one matrix"),
+    (
+        "jacobian shapes",
+        lambda: rn.jacobian([np.zeros((3, 2)), np.zeros((3, 2))], None, np.zeros((1, 3))),
+        ValueError,
+        "weights[0] has shape",
+    ),
+    (
+        "jacobian x",
+        lambda: rn.jacobian([np.zeros((3, 2))], None, np.zeros((1, 4))),
+        ValueError,
+        "x must have 3 columns",
+    ),
+    (
+        "jacobian biases",
+        lambda: rn.jacobian([np.zeros((3, 2))], [np.zeros(2)] * 2, np.zeros((1, 3))),
+        ValueError,
+        "biases needs 1 vectors",
+    ),
+    (
+        "jacobian depths",
+        lambda: rn.jacobian([np.zeros((3, 3))], None, np.zeros((1, 3)), depths=[2]),
+        ValueError,
+        "depths[i] must be <= 1",
+    ),
+    ("jacobian x strings", lambda: rn.jacobian([np.zeros((3, 3))], None, [["a", "b", "c"]]), TypeError, "x must be"),
+    ("jacobian_singular_values depths", lambda: rn.jacobian_singular_values(5, 1.0), TypeError, "non-empty list"),
+    ("jacobian_singular_values width", lambda: rn.jacobian_singular_values([2], 1.0, width=0), ValueError, "width"),
+    # the trainability grid (initviz.trainability)
+    ("trainability grid seeds", lambda: trainability.grid([1.0], [3], seeds=0), ValueError, "seeds must be >= 1"),
+    ("trainability grid sigma", lambda: trainability.grid([0.0], [3]), ValueError, "sigma_w2 must be > 0"),
+    ("trainability grid depth", lambda: trainability.grid([1.0], [0]), ValueError, "depth must be >= 1"),
+    ("trainability grid empty", lambda: trainability.grid([], [3]), ValueError, "at least one sigma_w2"),
+    ("trainability run_grid empty", lambda: trainability.run_grid([]), ValueError, "cells is empty"),
+    (
+        "trainability settings lr",
+        lambda: trainability.run_cell((1.0, 2, 0), trainability.Settings(lr=0)),
+        ValueError,
+        "lr",
+    ),
+    ("trainability boundary", lambda: trainability.boundary([], 0.05), ValueError, "records is empty"),
+    ("trainability load", lambda: trainability.load("/nonexistent/grid.json"), FileNotFoundError, "no stored grid"),
+    # notebook 06's exercise checks
+    ("check_depth_scale chaotic", lambda: chaos_lesson.check_depth_scale(1.0, 3.0), ValueError, "not in the ordered"),
+    ("check_critical bias", lambda: chaos_lesson.check_critical_sigma_w2(1.9, -1), ValueError, "sigma_b2 must be >= 0"),
+    ("check_chi_1 not callable", lambda: chaos_lesson.check_chi_1(1.2), TypeError, "pass your function itself"),
+    ("init_sigma_w2 width", lambda: chaos_lesson.init_sigma_w2("he_normal", 0), ValueError, "width must be >= 1"),
 ]
 
 
@@ -297,6 +386,56 @@ def test_cli_bad_flag_exits_2(tmp_path, flags, fragment):
     assert fragment in done.stderr
     assert done.stdout == ""
     assert not (tmp_path / "o").exists()
+
+
+TRAINABILITY_CLI_CASES = [
+    (["--sigma-w2", "0"], "must be > 0"),
+    (["--sigma-w2", "200"], "<= 100"),
+    (["--sigma-w2", "big"], "not a number"),
+    (["--sigma-w2"], "expected at least one argument"),
+    (["--depth", "0"], "must be >= 1"),
+    (["--depth", "501"], "<= 500"),
+    (["--depth", "2.5"], "not an integer"),
+    (["--sigma-b2", "-0.1"], "must be >= 0"),
+    (["--sigma-b2", "nan"], "must be >= 0"),
+    (["--width", "0"], "must be >= 1"),
+    (["--steps", "0"], "must be >= 1"),
+    (["--lr", "0"], "must be > 0"),
+    (["--lr", "inf"], "must be > 0"),
+    (["--batch-size", "0"], "must be >= 1"),
+    (["--seeds", "0"], "must be >= 1"),
+    (["--workers", "0"], "must be >= 1"),
+    (["--bogus-flag"], "unrecognized arguments"),
+]
+
+
+@pytest.mark.parametrize(
+    "flags, fragment", TRAINABILITY_CLI_CASES, ids=[" ".join(c[0]) for c in TRAINABILITY_CLI_CASES]
+)
+def test_trainability_cli_bad_flag_exits_2(tmp_path, flags, fragment):
+    out = tmp_path / "grid.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "initviz.trainability", *flags, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert fragment in done.stderr
+    assert done.stdout == ""
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "out, fragment", [("grid.txt", "ending in .json"), ("missing/grid.json", "does not exist"), (None, "--out")]
+)
+def test_trainability_cli_bad_out_exits_2(tmp_path, out, fragment):
+    flags = [] if out is None else ["--out", str(tmp_path / out)]
+    done = subprocess.run(
+        [sys.executable, "-m", "initviz.trainability", *flags], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2 and fragment in done.stderr and done.stdout == ""
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_needs_out():
