@@ -437,7 +437,7 @@ def update_ratio_figure(ratios, *, lr=0.01):
     if not ratios:
         raise ValueError("ratios is empty: give at least one (init, when) -> per-layer values entry")
     moments = list(dict.fromkeys(when for _, when in ratios))
-    fig, axes = figure(1, 1, width=7.0, height=3.4)
+    fig, axes = figure(1, 1, width=9.0, height=3.4)
     ax = axes[0, 0]
     for (init, when), values in ratios.items():
         values = np.asarray(values, dtype=float)
@@ -452,7 +452,7 @@ def update_ratio_figure(ratios, *, lr=0.01):
     ax.set_ylabel(r"lr·‖∇W‖ / ‖W‖", fontsize=9)
     ax.set_title(f"How far one SGD step (lr {lr:g}) moves each layer's weights", fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7.5, loc="center right")
+    ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5))  # beside the axes: covers no line
     return fig
 
 
