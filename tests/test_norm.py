@@ -101,7 +101,9 @@ def test_batch_of_one_is_refused_in_training():
         net.trace(np.zeros((1, 5)), np.zeros(1, int))
 
 
-@pytest.mark.parametrize("setup", SETUPS + [dict()], ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "plain")
+@pytest.mark.parametrize(
+    "setup", SETUPS + [dict()], ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "plain"
+)
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_step_matches_a_hand_made_update_from_the_traced_gradient(setup, optimizer):
     rng = np.random.default_rng(3)
@@ -274,7 +276,7 @@ def test_batch_norm_forward_and_backward_match_pytorch():
     assert trace.loss == pytest.approx(loss.item(), rel=1e-5)
     for l in range(3):
         np.testing.assert_allclose(trace.grad_weights[l], theirs[3 * l].weight.grad.numpy().T, rtol=2e-4, atol=2e-6)
-    for l, norm in enumerate(net.norms):
+    for l in range(len(net.norms)):
         bn = theirs[3 * l + 1]
         np.testing.assert_allclose(trace.grad_gammas[l], bn.weight.grad.numpy(), rtol=2e-4, atol=2e-6)
         np.testing.assert_allclose(trace.grad_betas[l], bn.bias.grad.numpy(), rtol=2e-4, atol=2e-6)

@@ -1,0 +1,530 @@
+"""Notebook 07 · The cures: batch norm, residual connections, LSUV and Adam. Its figures, tables and checks.
+
+The numerics come from initviz (``MLP`` with ``norm``/``residual``/``branch_scale``, ``lsuv``, ``train`` with
+Adam, ``record_training``, ``experiment.cures_grid``); this module draws them, turns the grid's records into
+tables and checks the exercises. The full grid is stored in ``initviz/results/cures.json``, made by
+``python -m initviz.experiment --grid cures --out out/`` (see :func:`stored_records`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+
+import numpy as np
+
+from .. import _checks
+from ..data import load_digits
+from ..diagnostics import KARPATHY_RATIO
+from ..diagnostics import update_ratio as _update_ratio
+from ..draw import palette
+from ..draw.panel import progress_bar
+from ..draw.views import figure, heatmap, integer_layers, state_text
+from ..experiment import INITS, TREATMENTS, summarize
+from ..init import init_label
+from ..mlp import MLP
+from ..stats import layer_stats
+from ..verdict import judge
+from .answers import check_function, check_number
+
+__all__ = [
+    "STORED",
+    "stored_records",
+    "cell_table",
+    "accuracy",
+    "heatmap_figure",
+    "loss_curves_figure",
+    "stream_figure",
+    "stream_profile",
+    "scale_invariance",
+    "scale_invariance_figure",
+    "diagnostics_figure",
+    "layer_ratio_figure",
+    "robustness_table",
+    "grid_figures",
+    "progress",
+    "check_batch_norm",
+    "check_update_ratio",
+    "check_initial_loss",
+    "check_stream_growth",
+]
+
+STORED = "cures.json"
+"""The stored grid, in ``initviz/results/``: ``python -m initviz.experiment --grid cures --out out/`` wrote it."""
+
+CELLS = (("relu", 30), ("sigmoid", 5))
+LN10 = math.log(10)
+
+
+def stored_records():
+    """The records of the full grid (``initviz/results/cures.json``): 6 inits × 7 cures × 2 cells × 3 seeds."""
+    text = resources.files("initviz").joinpath("results", STORED).read_text()
+    return json.loads(text)
+
+
+def _rows(records, activation, depth):
+    return [r for r in summarize(records) if r["activation"] == activation and r["depth"] == depth]
+
+
+def accuracy(records, init, treatment, activation="relu", depth=30):
+    """The summary row (mean, std, runs, diverged, ...) of one cell of the grid."""
+    for row in _rows(records, activation, depth):
+        if row["base_init"] == init and row["treatment"] == treatment:
+            return row
+    raise KeyError(f"no runs for init {init!r}, cure {treatment!r}, {activation} depth {depth}")
+
+
+def _treatments(records):
+    seen = []
+    for r in records:
+        if r.get("treatment", "plain") not in seen:
+            seen.append(r.get("treatment", "plain"))
+    return [t for t in TREATMENTS if t in seen] + [t for t in seen if t not in TREATMENTS]
+
+
+def _inits(records):
+    seen = {r.get("base_init", r["init"]) for r in records}
+    return [i for i in INITS if i in seen] + sorted(seen - set(INITS))
+
+
+def cell_table(records, activation="relu", depth=30):
+    """A markdown table: one row per init, one column per cure, mean test accuracy (and divergences)."""
+    cures = _treatments(records)
+    lines = ["| init | " + " | ".join(cures) + " |", "|---|" + "---:|" * len(cures)]
+    for init in _inits(records):
+        cells = []
+        for cure in cures:
+            try:
+                row = accuracy(records, init, cure, activation, depth)
+            except KeyError:
+                cells.append("—")
+                continue
+            text = f"{100 * row['mean']:.1f}%"
+            if row["diverged"]:
+                text = (
+                    "diverged" if row["diverged"] == row["runs"] else f"{text} ({row['diverged']}/{row['runs']} div.)"
+                )
+            cells.append(text)
+        lines.append(f"| {init_label(init)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def heatmap_figure(records):
+    """Mean test accuracy of every init × cure, ReLU depth 30 and sigmoid depth 5; grey: every seed diverged."""
+    cells = [c for c in CELLS if _rows(records, *c)]
+    cures, inits = _treatments(records), _inits(records)
+    fig, axes = figure(1, len(cells), width=6.3 * len(cells), height=3.9)
+    for ax, (act, depth) in zip(axes[0], cells):
+        grid = np.full((len(inits), len(cures)), np.nan)
+        notes = np.full(grid.shape, "", dtype=object)
+        for row in _rows(records, act, depth):
+            i, j = inits.index(row["base_init"]), cures.index(row["treatment"])
+            if row["diverged"] == row["runs"]:
+                notes[i, j] = "diverged"
+                continue
+            grid[i, j] = row["mean"]
+            notes[i, j] = f"{100 * row['mean']:.0f}%" + (
+                f"\n{row['diverged']}/{row['runs']} div." if row["diverged"] else ""
+            )
+        image = heatmap(
+            ax,
+            grid,
+            title=f"{act}, depth {depth}: test accuracy (mean of seeds)",
+            signed=False,
+            limits=(0, 1),
+            colorbar=False,
+        )
+        image.set_cmap(image.get_cmap().with_extremes(bad=palette.MISSING))
+        for (i, j), note in np.ndenumerate(notes):
+            dark = np.isfinite(grid[i, j]) and grid[i, j] < 0.6
+            ax.text(
+                j, i, note, ha="center", va="center", fontsize=7, color=palette.BOX_FACE if dark else palette.REFERENCE
+            )
+        ax.set_xticks(range(len(cures)), cures, rotation=30, ha="right", fontsize=8)
+        ax.set_yticks(range(len(inits)), [init_label(i) for i in inits], fontsize=8)
+    bar = fig.colorbar(image, ax=axes[0].tolist(), shrink=0.8, pad=0.01)
+    bar.set_label("test accuracy", fontsize=8)
+    return fig
+
+
+def _curves(records, init, cure, act, depth):
+    runs = [r for r in records if r.get("base_init", r["init"]) == init and r.get("treatment", "plain") == cure]
+    runs = [r for r in runs if r["activation"] == act and r["depth"] == depth]
+    if not runs:
+        return None, None, []
+    every = runs[0]["loss_every"]
+    curves = np.array([[np.nan if v is None else v for v in r["loss_curve"]] for r in runs], dtype=float)
+    steps = every * (np.arange(curves.shape[1]) + 1)
+    return steps, curves, [r["diverged_at"] for r in runs if r["diverged"]]
+
+
+def loss_curves_figure(records, cures=None, *, activation="relu", depth=30, top=4.0):
+    """Training loss of every init under each cure: mean over seeds (line) and min–max band; ✕ = diverged.
+
+    Losses are means over windows of 20 steps (as stored); the dashed line is ln 10, a uniform guess.
+    """
+    cures = cures or _treatments(records)
+    cols = min(len(cures), 4)
+    rows = math.ceil(len(cures) / cols)
+    fig, axes = figure(rows, cols, width=3.1 * cols + 0.4, height=2.5, sharey=True)
+    for ax in axes.ravel()[len(cures) :]:
+        ax.set_visible(False)
+    for ax, cure in zip(axes.ravel(), cures):
+        for init in _inits(records):
+            steps, curves, diverged = _curves(records, init, cure, activation, depth)
+            if steps is None:
+                continue
+            color = palette.init_color(init)
+            with np.errstate(all="ignore"):
+                shown = np.minimum(curves, top)
+            if np.isfinite(shown).any(axis=0).any():
+                good = np.isfinite(shown).all(axis=0)
+                low, high = np.nanmin(shown, axis=0), np.nanmax(shown, axis=0)
+                ax.fill_between(steps[good], low[good], high[good], color=color, alpha=0.2, lw=0)
+                ax.plot(steps[good], np.nanmean(shown, axis=0)[good], color=color, lw=1.3, label=init_label(init))
+            for at in diverged:
+                ax.plot([max(at, 1)], [top], marker="x", color=color, ms=7, mew=2, clip_on=False, ls="none")
+        ax.axhline(LN10, color=palette.REFERENCE, lw=0.8, ls="--")
+        ax.set_title(cure, fontsize=9)
+        ax.set_ylim(0, top)
+        ax.set_xscale("log")
+        ax.set_xlabel("step", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(True, alpha=0.3)
+    axes[0, 0].set_ylabel("training loss", fontsize=8)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=6, fontsize=7)
+    fig.suptitle(
+        f"{activation}, depth {depth}: loss (line: mean of seeds, band: min–max, ✕ diverged, -- ln 10)", fontsize=9
+    )
+    return fig
+
+
+# --- signal at init: residual streams, batch norm's scale invariance ---
+
+
+def stream_profile(init="he_normal", *, depth=30, width=100, branch_scale=None, n_samples=512, seed=0):
+    """Std of a residual net's stream after each block at init, on standard-normal inputs, and its verdict."""
+    net = MLP([width] * (depth + 1) + [10], "relu", init, residual=True, branch_scale=branch_scale, rng=seed)
+    x = np.random.default_rng(seed).standard_normal((n_samples, width))
+    streams = net.trace(x).streams
+    stats = layer_stats(streams)
+    return stats.std, judge(stats.std, finite=stats.finite)
+
+
+def stream_figure(init="he_normal", *, depth=30, width=100):
+    """Residual stream std per block at init: no scaling doubles Var per block; 1/√L and zero-init keep it."""
+    fig, axes = figure(1, 1, width=6.4, height=3.4)
+    ax = axes[0, 0]
+    layers = np.arange(1, depth + 1)
+    settings = [(None, "h + f(h)"), ("1/sqrt(L)", "h + f(h)/√L"), ("zero", "h + f(h), f's last layer 0 (Fixup/ReZero)")]
+    for (scale, label), color in zip(settings, palette.ramp(len(settings))):
+        std, verdict = stream_profile(init, depth=depth, width=width, branch_scale=scale)
+        ax.plot(layers, std, color=color, **palette.FORWARD, label=f"{label}: {verdict}")
+    ax.plot(
+        layers,
+        2.0 ** ((layers - 1) / 2) * stream_profile(init, depth=1, width=width)[0][0],
+        color=palette.REFERENCE,
+        lw=0.8,
+        ls="--",
+        label="×√2 per block (Var doubles)",
+    )
+    ax.set_yscale("log")
+    integer_layers(ax)
+    ax.set_xlabel("layer $l$ (layer 1 maps the input to the width; then one block per layer)")
+    ax.set_ylabel("std of the stream $t_l$")
+    ax.set_title(f"residual ReLU net at init, {init_label(init)}, width {width}, no normalization", fontsize=9)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+def scale_invariance(scales=(0.01, 0.1, 1.0, 10.0, 100.0), *, depth=10, width=100, seed=0):
+    """Scale every weight of a batch-normalized net's hidden layers by c: the loss stays, the step lr·‖∇W‖/‖W‖
+    falls like 1/c². Returns ``(scales, losses, log10 ratios of layer 5 at lr 0.01)``."""
+    data = load_digits()
+    x, y = data.x_train[:256], data.y_train[:256]
+    losses, ratios = [], []
+    for c in scales:
+        net = MLP([data.n_features] + [width] * depth + [data.n_classes], "relu", "he_normal", norm="batch", rng=seed)
+        for W in net.weights[:-1]:
+            W *= c
+        trace = net.trace(x, y)
+        losses.append(trace.loss)
+        g, W = trace.grad_weights[4], net.weights[4]
+        ratios.append(math.log10(0.01 * np.linalg.norm(g) / np.linalg.norm(W)))
+    return np.array(scales, float), np.array(losses), np.array(ratios)
+
+
+def scale_invariance_figure(**kw):
+    """The loss of a BN net does not depend on its weights' scale c; the relative step does, like 1/c²."""
+    scales, losses, ratios = scale_invariance(**kw)
+    fig, axes = figure(1, 2, width=9.5, height=3.0)
+    left, right = axes[0]
+    he_std = math.sqrt(2 / 100)
+    marks = {"normal:std=0.01": 0.01 / he_std, "xavier_normal": 1 / math.sqrt(2), "normal:std=1": 1 / he_std}
+    left.plot(scales, losses, color=palette.init_color("he_normal"), **palette.FORWARD)
+    left.set_ylim(0, 2 * max(losses))
+    left.set_ylabel("loss at init")
+    right.plot(scales, ratios, color=palette.init_color("he_normal"), **palette.FORWARD, label="measured, layer 5")
+    slope = ratios[list(scales).index(1.0)] - 2 * np.log10(scales) if 1.0 in scales else None
+    if slope is not None:
+        right.plot(scales, slope, color=palette.REFERENCE, lw=0.8, ls="--", label="slope −2 (∝ 1/c²)")
+    right.axhline(KARPATHY_RATIO, color=palette.NEUTRAL, lw=0.8, ls=":", label="−3 (rule of thumb)")
+    right.set_ylabel("log₁₀ lr·‖∇W‖/‖W‖ (lr 0.01)")
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.set_xlabel("c: every hidden W scaled by c (1 = He)")
+        ax.grid(True, alpha=0.3)
+        for init, c in marks.items():
+            ax.axvline(c, color=palette.init_color(init), lw=1.2, alpha=0.8)
+            ax.text(
+                c,
+                0.02,
+                " " + init_label(init),
+                rotation=90,
+                fontsize=7,
+                transform=ax.get_xaxis_transform(),
+                color=palette.init_color(init),
+                va="bottom",
+            )
+    right.legend(fontsize=7, loc="upper right")
+    left.set_title("batch-normalized ReLU net: the loss ignores c", fontsize=9)
+    right.set_title("but the relative step shrinks like 1/c²", fontsize=9)
+    return fig
+
+
+# --- diagnostics during training ---
+
+
+def _at_init_verdict(diag):
+    return judge(diag.std[0], means=diag.mean[0], dead=diag.dead[0], saturated=diag.saturated[0])
+
+
+def diagnostics_figure(diagnostics, *, activation="relu"):
+    """For each recorded run (a dict label → ``initviz.Diagnostics``): per layer over the steps, the activation
+    std (log₁₀), the mean, the dead (ReLU) or saturated (tanh/sigmoid) share, and the update-to-weight ratio.
+
+    The verdict on the activations at init (``initviz.judge``) heads each column.
+    """
+    items = list(diagnostics.items())
+    fig, axes = figure(4, len(items), width=3.2 * len(items) + 0.8, height=2.1)
+    share = "dead" if activation in ("relu", "leaky_relu") else "saturated"
+    for col, (label, d) in enumerate(items):
+        std_ax, mean_ax, share_ax, ratio_ax = axes[:, col]
+        extent = dict(aspect="auto", interpolation="nearest", origin="lower")
+        last = d.steps[-1]
+        box = [0, last, 0.5, d.layers + 0.5]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logstd = np.log10(d.std.T)
+        shown = np.where(np.isfinite(logstd), logstd, np.nan)
+        std_ax.imshow(shown, cmap=palette.POSITIVE_CMAP, vmin=-6, vmax=2, extent=box, **extent)
+        top = np.nanmax(np.abs(d.mean)) if np.isfinite(d.mean).any() else 1.0
+        mean_ax.imshow(
+            d.mean.T, cmap=palette.SIGNED_CMAP, vmin=-max(top, 1e-3), vmax=max(top, 1e-3), extent=box, **extent
+        )
+        share_ax.imshow(getattr(d, share).T, cmap=palette.POSITIVE_CMAP, vmin=0, vmax=1, extent=box, **extent)
+        colors = palette.ramp(d.ratio.shape[1])
+        for layer, color in enumerate(colors):
+            ratio_ax.plot(d.steps, d.ratio[:, layer], color=color, lw=0.8)
+        ratio_ax.axhline(KARPATHY_RATIO, color=palette.REFERENCE, lw=1.2, ls="--")
+        ratio_ax.set_ylim(-9, 0)
+        ratio_ax.set_xlim(0, last)
+        std_ax.set_title(label, fontsize=9)
+        state_text(std_ax, _at_init_verdict(d), fontsize=7, x=0.02, ha="left")
+        for ax in (std_ax, mean_ax, share_ax):
+            ax.set_ylabel("layer", fontsize=8)
+            integer_layers(ax)
+        for ax in axes[:, col]:
+            ax.tick_params(labelsize=7)
+        ratio_ax.set_xlabel("step", fontsize=8)
+        ratio_ax.grid(True, alpha=0.3)
+        if col == 0:
+            std_ax.set_ylabel("log₁₀ std: layer", fontsize=8)
+            mean_ax.set_ylabel("mean: layer", fontsize=8)
+            share_ax.set_ylabel(f"{share} share: layer", fontsize=8)
+            ratio_ax.set_ylabel("log₁₀ ‖ΔW‖/‖W‖", fontsize=8)
+    for row, what in enumerate(("log₁₀ std of activations", "mean (±max|mean|)", f"{share} share of units")):
+        image = axes[row, -1].images[0]
+        bar = fig.colorbar(image, ax=axes[row].tolist(), shrink=0.9, pad=0.01)
+        bar.set_label(what, fontsize=7)
+        bar.ax.tick_params(labelsize=6)
+    fig.suptitle("during training, per layer (light to dark lines: layer 1 to the head; -- −3)", fontsize=9)
+    return fig
+
+
+def layer_ratio_figure(diagnostics, *, first=10):
+    """The update-to-weight ratio of every layer, averaged over the first ``first`` recorded steps, per run."""
+    fig, axes = figure(1, 1, width=6.4, height=3.2)
+    ax = axes[0, 0]
+    styles = [palette.FORWARD, palette.BACKWARD]
+    for k, (label, d) in enumerate(diagnostics.items()):
+        with np.errstate(all="ignore"):
+            mean = np.nanmean(d.ratio[1 : first + 1], axis=0) if np.isfinite(d.ratio[1 : first + 1]).any() else None
+        if mean is None:
+            continue
+        color = (
+            palette.init_color(label.split(" ")[0]) if label.split(" ")[0] in ("xavier_normal", "he_normal") else None
+        )
+        ax.plot(np.arange(1, len(mean) + 1), mean, color=color or palette.NEUTRAL, **styles[k % 2], label=label)
+    ax.axhline(KARPATHY_RATIO, color=palette.REFERENCE, lw=0.8, ls="--", label="−3 (rule of thumb)")
+    integer_layers(ax)
+    ax.set_xlabel("layer (the last is the linear head)")
+    ax.set_ylabel("log₁₀ ‖ΔW‖/‖W‖ per step")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def robustness_table(records, activation="relu", depth=30, good=0.85):
+    """Per cure: how many of the inits reach ``good`` test accuracy, the worst and best init, and the spread."""
+    rows = _rows(records, activation, depth)
+    lines = [
+        f"| cure | inits ≥ {good:.0%} (of {len(_inits(records))}) | worst init | best init | spread |",
+        "|---|---:|---|---|---:|",
+    ]
+    for cure in _treatments(records):
+        mine = [r for r in rows if r["treatment"] == cure]
+        if not mine:
+            continue
+        reached = sum(r["mean"] >= good for r in mine)
+        worst, best = min(mine, key=lambda r: r["mean"]), max(mine, key=lambda r: r["mean"])
+        lines.append(
+            f"| {cure} | {reached} | {init_label(worst['base_init'])} {100 * worst['mean']:.0f}% | "
+            f"{init_label(best['base_init'])} {100 * best['mean']:.0f}% | "
+            f"{100 * (best['mean'] - worst['mean']):.0f} pts |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def grid_figures(records):
+    """The CLI's figures for ``--grid cures``: file name → Figure."""
+    figs = {"cures_heatmap.png": heatmap_figure(records)}
+    for act, depth in CELLS:
+        if _rows(records, act, depth):
+            figs[f"cures_loss_{act}{depth}.png"] = loss_curves_figure(records, activation=act, depth=depth)
+    return figs
+
+
+def progress(total):
+    """A progress bar for the live runs: ``(widget, callback)`` (``initviz.draw.panel.progress_bar``)."""
+    return progress_bar(total)
+
+
+# --- exercises ---
+
+
+def _batch_norm(z, gamma, beta, eps=1e-5):
+    mean = z.mean(axis=0)
+    var = z.var(axis=0)
+    return gamma * (z - mean) / np.sqrt(var + eps) + beta
+
+
+def check_batch_norm(fn):
+    """The student's ``batch_norm(z, gamma, beta, eps=1e-5)``: training-mode batch norm of a (batch, units) array."""
+    rng = np.random.default_rng(3)
+    inputs = [
+        (rng.normal(2.0, 3.0, (64, 5)), rng.uniform(0.5, 2, 5), rng.normal(0, 1, 5)),
+        (rng.normal(-1.0, 0.5, (8, 3)), np.ones(3), np.zeros(3)),
+    ]
+    wrong = [
+        (
+            lambda z, g, b, eps=1e-5: g * (z - z.mean(0)) / np.sqrt(z.var(0, ddof=1) + eps) + b,
+            "normalize with the biased batch variance (divide by N, np.var's default); the unbiased one is for the "
+            "running estimate only.",
+        ),
+        (
+            lambda z, g, b, eps=1e-5: g * (z - z.mean(1, keepdims=True)) / np.sqrt(z.var(1, keepdims=True) + eps) + b,
+            "batch norm averages over the batch (axis 0), one mean and variance per unit; over axis 1 is layer norm.",
+        ),
+        (
+            lambda z, g, b, eps=1e-5: g * (z - z.mean(0)) / (z.var(0) + eps) + b,
+            "divide by the standard deviation √(σ² + ε), not by the variance.",
+        ),
+        (
+            lambda z, g, b, eps=1e-5: (z - z.mean(0)) / np.sqrt(z.var(0) + eps),
+            "then scale by gamma and shift by beta: y = γ·x̂ + β.",
+        ),
+    ]
+    return check_function(
+        fn,
+        _batch_norm,
+        inputs,
+        "batch_norm",
+        "per unit (column): x̂ = (z − mean)/√(var + eps) over the batch, then γ·x̂ + β.",
+        wrong=wrong,
+        rtol=1e-6,
+    )
+
+
+def check_update_ratio(fn):
+    """The student's ``update_ratio(before, after)`` = log₁₀(‖after − before‖/‖after‖) of one weight matrix."""
+    rng = np.random.default_rng(4)
+    inputs = []
+    for size in (1e-3, 0.3):
+        before = rng.normal(0, 0.1, (20, 10))
+        inputs.append((before, before - size * rng.normal(0, 0.1, (20, 10))))
+    wrong = [
+        (lambda b, a: float(np.linalg.norm(a - b) / np.linalg.norm(a)), "take log₁₀ of the ratio (np.log10)."),
+        (lambda b, a: float(np.log(np.linalg.norm(a - b) / np.linalg.norm(a))), "log₁₀, not the natural log."),
+        (
+            lambda b, a: float(np.log10(np.linalg.norm(a) / np.linalg.norm(a - b))),
+            "the update over the weights, not the weights over the update.",
+        ),
+        (lambda b, a: float(np.log10(np.linalg.norm(a - b))), "divide by the size of the weights ‖W‖ too."),
+    ]
+    return check_function(
+        fn,
+        _update_ratio,
+        inputs,
+        "update_ratio",
+        "np.log10(np.linalg.norm(after - before) / np.linalg.norm(after)).",
+        wrong=wrong,
+        rtol=1e-3,
+    )
+
+
+def check_initial_loss(answer, classes=10):
+    """The loss of a net that guesses uniformly over ``classes`` classes: ln(classes)."""
+    classes = _checks.integer("classes", classes, low=2)
+    truth = math.log(classes)
+    wrong = [
+        (math.log10(classes), "cross-entropy uses the natural log: ln, not log₁₀."),
+        (1 / classes, "that is the probability of each class; the loss is −ln of it."),
+        (float(classes), "the loss is −ln(1/k), not k."),
+    ]
+    return check_number(
+        answer,
+        truth,
+        f"initial loss for {classes} classes",
+        "a uniform guess gives each class 1/k; the loss is −ln(1/k).",
+        wrong=wrong,
+        rtol=0.005,
+    )
+
+
+def check_stream_growth(answer, blocks=29):
+    """Var(stream) after ``blocks`` unscaled blocks whose branch keeps the variance, over Var at the start."""
+    blocks = _checks.integer("blocks", blocks, low=1)
+    truth = 2.0**blocks
+    wrong = [
+        (2.0 ** (blocks / 2), "that is the growth of the std; the question asks for the variance."),
+        (
+            float(blocks + 1),
+            "the variances add: Var(t + f(t)) = Var(t) + Var(f(t)) = 2·Var(t), so they double, not add 1.",
+        ),
+        (2.0 ** (blocks + 1), f"{blocks} blocks, {blocks} doublings."),
+    ]
+    return check_number(
+        answer,
+        truth,
+        f"variance growth over {blocks} blocks",
+        "each block doubles the variance.",
+        wrong=wrong,
+        rtol=0.01,
+    )
+
+
+IMAGES = {"07_cures.png": lambda: heatmap_figure(stored_records())}
+"""The images ``python -m initviz.figures`` writes for this notebook."""
