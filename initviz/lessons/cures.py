@@ -24,6 +24,7 @@ from ..draw.views import figure, heatmap, integer_layers, state_text
 from ..experiment import INITS, TREATMENTS, summarize
 from ..init import init_label
 from ..mlp import MLP
+from ..probe import probe
 from ..stats import layer_stats
 from ..verdict import judge
 from .answers import check_function, check_number
@@ -44,6 +45,11 @@ __all__ = [
     "robustness_table",
     "grid_figures",
     "progress",
+    "init_table",
+    "bn_relative_steps",
+    "LIVE",
+    "live_configs",
+    "compare_live",
     "check_batch_norm",
     "check_update_ratio",
     "check_initial_loss",
@@ -88,11 +94,14 @@ def _inits(records):
     return [i for i in INITS if i in seen] + sorted(seen - set(INITS))
 
 
-def cell_table(records, activation="relu", depth=30):
-    """A markdown table: one row per init, one column per cure, mean test accuracy (and divergences)."""
-    cures = _treatments(records)
+def cell_table(records, activation="relu", depth=30, *, inits=None, cures=None, spread=False):
+    """A markdown table: one row per init, one column per cure, mean test accuracy (and divergences).
+
+    ``inits`` and ``cures`` pick rows and columns; ``spread`` adds ± the std over seeds.
+    """
+    cures = list(cures or _treatments(records))
     lines = ["| init | " + " | ".join(cures) + " |", "|---|" + "---:|" * len(cures)]
-    for init in _inits(records):
+    for init in inits or _inits(records):
         cells = []
         for cure in cures:
             try:
@@ -100,7 +109,7 @@ def cell_table(records, activation="relu", depth=30):
             except KeyError:
                 cells.append("—")
                 continue
-            text = f"{100 * row['mean']:.1f}%"
+            text = f"{100 * row['mean']:.1f}%" + (f" ± {100 * row['std']:.1f}" if spread else "")
             if row["diverged"]:
                 text = (
                     "diverged" if row["diverged"] == row["runs"] else f"{text} ({row['diverged']}/{row['runs']} div.)"
@@ -242,7 +251,7 @@ def stream_figure(init="he_normal", *, depth=30, width=100):
 
 def scale_invariance(scales=(0.01, 0.1, 1.0, 10.0, 100.0), *, depth=10, width=100, seed=0):
     """Scale every weight of a batch-normalized net's hidden layers by c: the loss stays, the step lr·‖∇W‖/‖W‖
-    falls like 1/c². Returns ``(scales, losses, log10 ratios of layer 5 at lr 0.01)``."""
+    falls like 1/c². Returns ``(scales, losses, log10 ratios of the middle hidden layer at lr 0.01)``."""
     data = load_digits()
     x, y = data.x_train[:256], data.y_train[:256]
     losses, ratios = [], []
@@ -252,8 +261,8 @@ def scale_invariance(scales=(0.01, 0.1, 1.0, 10.0, 100.0), *, depth=10, width=10
             W *= c
         trace = net.trace(x, y)
         losses.append(trace.loss)
-        g, W = trace.grad_weights[4], net.weights[4]
-        ratios.append(math.log10(0.01 * np.linalg.norm(g) / np.linalg.norm(W)))
+        g, W = trace.grad_weights[depth // 2], net.weights[depth // 2]
+        ratios.append(math.log10(0.01 * _norm(g) / _norm(W)))
     return np.array(scales, float), np.array(losses), np.array(ratios)
 
 
@@ -267,7 +276,9 @@ def scale_invariance_figure(**kw):
     left.plot(scales, losses, color=palette.init_color("he_normal"), **palette.FORWARD)
     left.set_ylim(0, 2 * max(losses))
     left.set_ylabel("loss at init")
-    right.plot(scales, ratios, color=palette.init_color("he_normal"), **palette.FORWARD, label="measured, layer 5")
+    right.plot(
+        scales, ratios, color=palette.init_color("he_normal"), **palette.FORWARD, label="measured, a middle layer"
+    )
     slope = ratios[list(scales).index(1.0)] - 2 * np.log10(scales) if 1.0 in scales else None
     if slope is not None:
         right.plot(scales, slope, color=palette.REFERENCE, lw=0.8, ls="--", label="slope −2 (∝ 1/c²)")
@@ -405,6 +416,102 @@ def grid_figures(records):
         if _rows(records, act, depth):
             figs[f"cures_loss_{act}{depth}.png"] = loss_curves_figure(records, activation=act, depth=depth)
     return figs
+
+
+def init_table(inits=INITS, *, depth=30, width=100):
+    """Per init, for a plain ReLU net of ``depth``: the verdict at init (``initviz.probe``), the initial loss on the
+    training digits (against ln 10), and the size of the weight gradient at layer 1, the middle and the top."""
+    data = load_digits()
+    x, y = data.x_train[:256], data.y_train[:256]
+    mid = depth // 2
+    lines = [
+        f"| init | forward at init (`iv.probe`) | initial loss (ln 10 = {LN10:.3f}) | ‖∇W₁‖ | ‖∇W_{mid}‖ | "
+        f"‖∇W_{depth}‖ | layers whose gradient is exactly 0 |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for init in inits:
+        verdict = probe(init, "relu", depth=depth, width=width).forward_verdict
+        net = MLP([data.n_features] + [width] * depth + [data.n_classes], "relu", init, rng=0)
+        trace = net.trace(x, y)
+        norms = [_norm(g) for g in trace.grad_weights]
+        zero = sum(n == 0 for n in norms[:-1])
+        lines.append(
+            f"| {init_label(init)} | {verdict} | {trace.loss:.4g} | {norms[0]:.2g} | {norms[mid - 1]:.2g} | "
+            f"{norms[depth - 1]:.2g} | {zero} of {depth} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def bn_relative_steps(inits=INITS, *, depth=30, width=100, lr=0.01):
+    """Per init, a batch-normalized ReLU net's log₁₀ lr·‖∇W‖/‖W‖ at init (mean over the hidden layers), and ‖W‖."""
+    data = load_digits()
+    x, y = data.x_train[:256], data.y_train[:256]
+    out = {}
+    for init in inits:
+        net = MLP([data.n_features] + [width] * depth + [data.n_classes], "relu", init, norm="batch", rng=0)
+        trace = net.trace(x, y)
+        with np.errstate(all="ignore"):
+            ratios = [
+                math.log10(lr * _norm(g) / _norm(w)) if _norm(w) > 0 and _norm(g) > 0 else float("nan")
+                for g, w in zip(trace.grad_weights[1:-1], net.weights[1:-1])
+            ]
+        out[init] = (float(np.mean(ratios)), _norm(net.weights[depth // 2]))
+    return out
+
+
+def _norm(a):
+    """The Frobenius norm in float64 (a float32 gradient of 10²⁶ would overflow when squared)."""
+    with np.errstate(all="ignore"):
+        return float(np.linalg.norm(np.asarray(a, dtype=np.float64)))
+
+
+LIVE = (
+    ("xavier_normal", "plain"),
+    ("he_normal", "plain"),
+    ("xavier_normal", "batchnorm"),
+    ("normal:std=0.01", "batchnorm"),
+    ("normal:std=1", "batchnorm"),
+    ("xavier_normal", "Adam"),
+    ("normal:std=0.01", "LSUV"),
+)
+"""The cells the notebook reruns live (seed 0, the full 2000 steps), to compare with the stored grid."""
+
+
+def live_configs(cells=LIVE, seed=0):
+    """The :class:`initviz.experiment.Config` of each (init, cure) cell of the ReLU depth-30 grid, for one seed."""
+    from ..experiment import cures_grid
+
+    found = []
+    for init, cure in cells:
+        grid = cures_grid(inits=(init,), treatments=(cure,), cells=(("relu", 30),), seeds=seed + 1)
+        found.append(grid[seed])
+    return found
+
+
+def compare_live(results, records):
+    """A markdown table: each live run's test accuracy next to the stored run of the same seed, and the stored mean."""
+    lines = ["| init | cure | live run | stored, same seed | stored, mean of seeds |", "|---|---|---:|---:|---:|"]
+    for result in results:
+        r = result.record
+        same = [
+            s
+            for s in records
+            if s["init"] == r["init"]
+            and s["treatment"] == r["treatment"]
+            and s["seed"] == r["seed"]
+            and s["activation"] == r["activation"]
+            and s["depth"] == r["depth"]
+        ]
+        row = accuracy(records, r["base_init"], r["treatment"], r["activation"], r["depth"])
+
+        def show(rec):
+            return "diverged" if rec["diverged"] else f"{100 * rec['test_accuracy']:.1f}%"
+
+        stored = show(same[0]) if same else "—"
+        lines.append(
+            f"| {init_label(r['base_init'])} | {r['treatment']} | {show(r)} | {stored} | {100 * row['mean']:.1f}% |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def progress(total):
