@@ -325,6 +325,16 @@ class MLP:
         with np.errstate(all="ignore"):  # a diverged net gives inf/NaN; callers check for it
             return self._forward(x, zs, hs)
 
+    def forward_streams(self, x):
+        """A residual net's stream ``t_l`` after each hidden layer for a batch ``x`` (forward only, eval mode)."""
+        if not self.residual:
+            raise ValueError("forward_streams needs a residual net (residual=True)")
+        x = self._check_x(x)
+        with np.errstate(all="ignore"), one_blas_thread():
+            ws = blocks.workspace(self, len(x), fresh=True)
+            blocks.forward(self, x, ws, training=False)
+        return ws["t"]
+
     def _linear_output(self, x, layer):
         """``z_layer`` for a checked batch ``x`` (batch norm on the batch's statistics), for LSUV."""
         with np.errstate(all="ignore"), one_blas_thread():

@@ -19,10 +19,10 @@ from ..data import load_digits
 from ..diagnostics import KARPATHY_RATIO
 from ..diagnostics import update_ratio as _update_ratio
 from ..draw import palette
-from ..draw.panel import progress_bar
-from ..draw.views import figure, heatmap, integer_layers, state_text
+from ..draw.panel import Panel, dropdown, int_slider, progress_bar, toggle
+from ..draw.views import DepthProfile, View, figure, freeze_layout, heatmap, integer_layers, state_text
 from ..experiment import INITS, TREATMENTS, summarize
-from ..init import init_label
+from ..init import init_label, weight_variance
 from ..mlp import MLP
 from ..probe import probe
 from ..stats import layer_stats
@@ -45,6 +45,9 @@ __all__ = [
     "robustness_table",
     "grid_figures",
     "progress",
+    "StreamView",
+    "panel",
+    "stream_theory",
     "init_table",
     "bn_relative_steps",
     "LIVE",
@@ -304,6 +307,85 @@ def scale_invariance_figure(**kw):
     left.set_title("batch-normalized ReLU net: the loss ignores c", fontsize=9)
     right.set_title("but the relative step shrinks like 1/c²", fontsize=9)
     return fig
+
+
+# --- the panel: a residual stream at init ---
+
+PANEL_INITS = [
+    ("He", "he_normal"),
+    ("Xavier", "xavier_normal"),
+    ("standard U(±1/√n)", "standard_uniform"),
+    ("N(0, 0.01²)", "normal:std=0.01"),
+    ("N(0, 1)", "normal:std=1"),
+]
+PANEL_SCALES = [("none (α = 1)", "1"), ("α = 1/√L", "1/sqrt(L)"), ("α = 0.1", "0.1"), ("zero last layer", "zero")]
+
+
+def _branch(scale):
+    return None if scale == "1" else (scale if scale in ("1/sqrt(L)", "zero") else float(scale))
+
+
+def stream_theory(init, depth, width, scale):
+    """Var(t_l)/Var(t_1) predicted for a wide net: each block multiplies it by 1 + α²·σ_w²/2 (t symmetric)."""
+    blocks = depth - 1
+    sigma_w2 = width * weight_variance(init, (width, width))
+    alpha = {"1": 1.0, "1/sqrt(L)": 1 / math.sqrt(max(blocks, 1)), "zero": 0.0}.get(scale)
+    alpha = float(scale) if alpha is None else alpha
+    return (1 + alpha**2 * sigma_w2 / 2) ** np.arange(depth)
+
+
+class StreamView(View):
+    """The panel's figure: the std of a residual ReLU net's stream after each layer at init, with the theory."""
+
+    def __init__(self, *, width=100, n_samples=256, dpi=80):
+        super().__init__(figure(1, 1, width=6.6, height=3.3)[0], dpi=dpi)
+        self.width, self.n_samples = width, n_samples
+        ax = self.figure.axes[0]
+        self.profile = DepthProfile(ax, ylabel="std of the stream $t_l$", view=self, label="measured (one net)")
+        ax.legend(loc="lower right", fontsize=7)
+        self.title = self.dynamic(self.figure.suptitle("t ← t + α·relu(t)·W", fontsize=9))
+        ax.set_ylim(1e-30, 1e30)  # the widest tick labels it will show, for the frozen layout
+        ax.set_xlabel("layer $l$ (layer 1 maps the input to the width; then one block per layer)")
+        freeze_layout(self.figure)
+        self._cache = {}
+
+    def update(self, init="he_normal", scale="1", depth=30):
+        key = (init, scale, depth)
+        if key not in self._cache:
+            net = MLP([self.width] * (depth + 1) + [10], "relu", init, residual=True, branch_scale=_branch(scale))
+            x = np.random.default_rng(0).standard_normal((self.n_samples, self.width)).astype(np.float32)
+            stats = layer_stats(net.forward_streams(x))
+            self._cache = {key: (stats, judge(stats.std, finite=stats.finite))}
+        stats, verdict = self._cache[key]
+        theory = stats.std[0] * np.sqrt(stream_theory(init, depth, self.width, scale))
+        self.profile.set_color(palette.init_color(init))
+        self.profile.update(stats.std, theory=theory, verdict=verdict)
+        label = dict((v, k) for k, v in PANEL_SCALES)[scale]
+        self.title.set_text(f"{init_label(init)}, width {self.width}, {depth} layers, branch scale: {label}")
+        return self
+
+
+def panel(*, max_depth=50):
+    """A residual ReLU net at init: init, branch scale and depth (:class:`StreamView`)."""
+    max_depth = _checks.integer("max_depth", max_depth, low=2, high=200)
+    controls = {
+        "init": dropdown("init", PANEL_INITS),
+        "scale": toggle("branch scale", PANEL_SCALES),
+        "depth": int_slider("depth (layers)", min(30, max_depth), 2, max_depth, on_release=True),
+    }
+    return Panel(StreamView(), controls)
+
+
+PANEL_TOUR = [
+    {},
+    {"scale": "1/sqrt(L)"},
+    {"scale": "zero", "depth": 50},
+    {"init": "normal:std=1", "scale": "1"},
+    {"init": "normal:std=0.01", "scale": "0.1", "depth": 2},
+    {"init": "xavier_normal", "scale": "1/sqrt(L)", "depth": 40},
+    {"init": "standard_uniform", "scale": "1", "depth": 10},
+]
+"""Settings the panel tests walk through: every init and scale, the depth's extremes, an overflow (N(0, 1))."""
 
 
 # --- diagnostics during training ---
