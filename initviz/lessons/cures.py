@@ -13,6 +13,7 @@ import math
 from importlib import resources
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .. import _checks
 from ..data import load_digits
@@ -43,6 +44,7 @@ __all__ = [
     "diagnostics_figure",
     "layer_ratio_figure",
     "robustness_table",
+    "ratio_summary",
     "grid_figures",
     "progress",
     "StreamView",
@@ -190,23 +192,27 @@ def loss_curves_figure(records, cures=None, *, activation="relu", depth=30, top=
             color = palette.init_color(init)
             with np.errstate(all="ignore"):
                 shown = np.minimum(curves, top)
-            if np.isfinite(shown).any(axis=0).any():
-                good = np.isfinite(shown).all(axis=0)
-                low, high = np.nanmin(shown, axis=0), np.nanmax(shown, axis=0)
-                ax.fill_between(steps[good], low[good], high[good], color=color, alpha=0.2, lw=0)
-                ax.plot(steps[good], np.nanmean(shown, axis=0)[good], color=color, lw=1.3, label=init_label(init))
+            alive = np.isfinite(shown).any(axis=0)  # a seed that diverged leaves the others' curve
+            if alive.any():
+                part = shown[:, alive]
+                low, high = np.nanmin(part, axis=0), np.nanmax(part, axis=0)
+                mean = np.array([col[np.isfinite(col)].mean() for col in part.T])
+                ax.fill_between(steps[alive], low, high, color=color, alpha=0.2, lw=0)
+                ax.plot(steps[alive], mean, color=color, lw=1.3)
             for at in diverged:
                 ax.plot([max(at, 1)], [top], marker="x", color=color, ms=7, mew=2, clip_on=False, ls="none")
         ax.axhline(LN10, color=palette.REFERENCE, lw=0.8, ls="--")
         ax.set_title(cure, fontsize=9)
-        ax.set_ylim(0, top)
+        ax.set_ylim(0, top * 1.03)  # a loss above ``top`` runs along the top edge
         ax.set_xscale("log")
+        ax.set_xlim(1, max(r["steps"] for r in records))
         ax.set_xlabel("step", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(True, alpha=0.3)
-    axes[0, 0].set_ylabel("training loss", fontsize=8)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=6, fontsize=7)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("training loss", fontsize=8)
+    handles = [Line2D([], [], color=palette.init_color(i), lw=1.6, label=init_label(i)) for i in _inits(records)]
+    fig.legend(handles=handles, loc="outside lower center", ncol=6, fontsize=7)
     fig.suptitle(
         f"{activation}, depth {depth}: loss (line: mean of seeds, band: min–max, ✕ diverged, -- ln 10)", fontsize=9
     )
@@ -470,24 +476,44 @@ def layer_ratio_figure(diagnostics, *, first=10):
     return fig
 
 
+def ratio_summary(diagnostics, groups=3):
+    """A markdown table: each run's update-to-weight ratio, median over the recorded steps, per block of layers."""
+    first = next(iter(diagnostics.values()))
+    hidden = first.ratio.shape[1] - 1
+    edges = np.linspace(0, hidden, groups + 1).round().astype(int)
+    names = [f"layers {a + 1}–{b}" for a, b in zip(edges[:-1], edges[1:])]
+    lines = ["| run | " + " | ".join(names) + " | head |", "|---|" + "---:|" * (groups + 1)]
+    for label, d in diagnostics.items():
+        steps = d.ratio[1:]
+        cells = []
+        for a, b in list(zip(edges[:-1], edges[1:])) + [(hidden, hidden + 1)]:
+            block = steps[:, a:b]
+            good = block[np.isfinite(block)]
+            cells.append(f"{np.median(good):.2f}" if good.size else "—")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def robustness_table(records, activation="relu", depth=30, good=0.85):
-    """Per cure: how many of the inits reach ``good`` test accuracy, the worst and best init, and the spread."""
+    """Per cure: how many of the inits reach ``good`` test accuracy, the ones that do not, and the best."""
     rows = _rows(records, activation, depth)
     lines = [
-        f"| cure | inits ≥ {good:.0%} (of {len(_inits(records))}) | worst init | best init | spread |",
-        "|---|---:|---|---|---:|",
+        f"| cure | inits ≥ {good:.0%} (of {len(_inits(records))}) | the others | best |",
+        "|---|---:|---|---|",
     ]
+
+    def show(r):
+        state = "diverged" if r["diverged"] == r["runs"] else f"{100 * r['mean']:.0f}%"
+        return f"{init_label(r['base_init'])} {state}"
+
     for cure in _treatments(records):
         mine = [r for r in rows if r["treatment"] == cure]
         if not mine:
             continue
-        reached = sum(r["mean"] >= good for r in mine)
-        worst, best = min(mine, key=lambda r: r["mean"]), max(mine, key=lambda r: r["mean"])
-        lines.append(
-            f"| {cure} | {reached} | {init_label(worst['base_init'])} {100 * worst['mean']:.0f}% | "
-            f"{init_label(best['base_init'])} {100 * best['mean']:.0f}% | "
-            f"{100 * (best['mean'] - worst['mean']):.0f} pts |"
-        )
+        reached = [r for r in mine if r["mean"] >= good and r["diverged"] < r["runs"]]
+        others = ", ".join(show(r) for r in mine if r not in reached) or "—"
+        best = max(mine, key=lambda r: r["mean"])
+        lines.append(f"| {cure} | {len(reached)} | {others} | {show(best)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -501,26 +527,22 @@ def grid_figures(records):
 
 
 def init_table(inits=INITS, *, depth=30, width=100):
-    """Per init, for a plain ReLU net of ``depth``: the verdict at init (``initviz.probe``), the initial loss on the
-    training digits (against ln 10), and the size of the weight gradient at layer 1, the middle and the top."""
+    """Per init, for a plain ReLU net of ``depth``: the verdict at init (``initviz.probe``), the initial loss on 256
+    training digits (against ln 10), and the RMS size of one weight's gradient over the hidden layers."""
     data = load_digits()
     x, y = data.x_train[:256], data.y_train[:256]
-    mid = depth // 2
     lines = [
-        f"| init | forward at init (`iv.probe`) | initial loss (ln 10 = {LN10:.3f}) | ‖∇W₁‖ | ‖∇W_{mid}‖ | "
-        f"‖∇W_{depth}‖ | layers whose gradient is exactly 0 |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        f"| init | forward at init (`iv.probe`) | initial loss (ln 10 = {LN10:.3f}) | "
+        "RMS gradient of one weight, hidden layers |",
+        "|---|---|---:|---:|",
     ]
     for init in inits:
         verdict = probe(init, "relu", depth=depth, width=width).forward_verdict
         net = MLP([data.n_features] + [width] * depth + [data.n_classes], "relu", init, rng=0)
         trace = net.trace(x, y)
-        norms = [_norm(g) for g in trace.grad_weights]
-        zero = sum(n == 0 for n in norms[:-1])
-        lines.append(
-            f"| {init_label(init)} | {verdict} | {trace.loss:.4g} | {norms[0]:.2g} | {norms[mid - 1]:.2g} | "
-            f"{norms[depth - 1]:.2g} | {zero} of {depth} |"
-        )
+        rms = [_norm(g) / math.sqrt(g.size) for g in trace.grad_weights[:-1]]
+        spread = "0 (exactly)" if max(rms) == 0 else f"{min(rms):.1e} … {max(rms):.1e}"
+        lines.append(f"| {init_label(init)} | {verdict} | {trace.loss:.4g} | {spread} |")
     return "\n".join(lines) + "\n"
 
 
@@ -549,9 +571,7 @@ def _norm(a):
 
 LIVE = (
     ("xavier_normal", "plain"),
-    ("he_normal", "plain"),
     ("xavier_normal", "batchnorm"),
-    ("normal:std=0.01", "batchnorm"),
     ("normal:std=1", "batchnorm"),
     ("xavier_normal", "Adam"),
     ("normal:std=0.01", "LSUV"),
