@@ -14,6 +14,7 @@ from importlib import resources
 
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from .. import _checks
 from ..data import load_digits
@@ -42,7 +43,6 @@ __all__ = [
     "scale_invariance",
     "scale_invariance_figure",
     "diagnostics_figure",
-    "layer_ratio_figure",
     "robustness_table",
     "ratio_summary",
     "grid_figures",
@@ -408,6 +408,8 @@ def diagnostics_figure(diagnostics, *, activation="relu"):
     The verdict on the activations at init (``initviz.judge``) heads each column.
     """
     items = list(diagnostics.items())
+    means = np.concatenate([np.abs(d.mean[np.isfinite(d.mean)]) for _, d in items])
+    top = max(float(means.max()), 1e-3) if means.size else 1.0  # one colour scale for every column
     fig, axes = figure(4, len(items), width=3.2 * len(items) + 0.8, height=2.1)
     share = "dead" if activation in ("relu", "leaky_relu") else "saturated"
     for col, (label, d) in enumerate(items):
@@ -419,10 +421,7 @@ def diagnostics_figure(diagnostics, *, activation="relu"):
             logstd = np.log10(d.std.T)
         shown = np.where(np.isfinite(logstd), logstd, np.nan)
         std_ax.imshow(shown, cmap=palette.POSITIVE_CMAP, vmin=-6, vmax=2, extent=box, **extent)
-        top = np.nanmax(np.abs(d.mean)) if np.isfinite(d.mean).any() else 1.0
-        mean_ax.imshow(
-            d.mean.T, cmap=palette.SIGNED_CMAP, vmin=-max(top, 1e-3), vmax=max(top, 1e-3), extent=box, **extent
-        )
+        mean_ax.imshow(d.mean.T, cmap=palette.SIGNED_CMAP, vmin=-top, vmax=top, extent=box, **extent)
         share_ax.imshow(getattr(d, share).T, cmap=palette.POSITIVE_CMAP, vmin=0, vmax=1, extent=box, **extent)
         colors = palette.ramp(d.ratio.shape[1])
         for layer, color in enumerate(colors):
@@ -437,6 +436,7 @@ def diagnostics_figure(diagnostics, *, activation="relu"):
             integer_layers(ax)
         for ax in axes[:, col]:
             ax.tick_params(labelsize=7)
+            ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         ratio_ax.set_xlabel("step", fontsize=8)
         ratio_ax.grid(True, alpha=0.3)
         if col == 0:
@@ -444,7 +444,7 @@ def diagnostics_figure(diagnostics, *, activation="relu"):
             mean_ax.set_ylabel("mean: layer", fontsize=8)
             share_ax.set_ylabel(f"{share} share: layer", fontsize=8)
             ratio_ax.set_ylabel("log₁₀ ‖ΔW‖/‖W‖", fontsize=8)
-    for row, what in enumerate(("log₁₀ std of activations", "mean (±max|mean|)", f"{share} share of units")):
+    for row, what in enumerate(("log₁₀ std of activations", "mean of activations", f"{share} share of units")):
         image = axes[row, -1].images[0]
         bar = fig.colorbar(image, ax=axes[row].tolist(), shrink=0.9, pad=0.01)
         bar.set_label(what, fontsize=7)
@@ -453,35 +453,12 @@ def diagnostics_figure(diagnostics, *, activation="relu"):
     return fig
 
 
-def layer_ratio_figure(diagnostics, *, first=10):
-    """The update-to-weight ratio of every layer, averaged over the first ``first`` recorded steps, per run."""
-    fig, axes = figure(1, 1, width=6.4, height=3.2)
-    ax = axes[0, 0]
-    styles = [palette.FORWARD, palette.BACKWARD]
-    for k, (label, d) in enumerate(diagnostics.items()):
-        with np.errstate(all="ignore"):
-            mean = np.nanmean(d.ratio[1 : first + 1], axis=0) if np.isfinite(d.ratio[1 : first + 1]).any() else None
-        if mean is None:
-            continue
-        color = (
-            palette.init_color(label.split(" ")[0]) if label.split(" ")[0] in ("xavier_normal", "he_normal") else None
-        )
-        ax.plot(np.arange(1, len(mean) + 1), mean, color=color or palette.NEUTRAL, **styles[k % 2], label=label)
-    ax.axhline(KARPATHY_RATIO, color=palette.REFERENCE, lw=0.8, ls="--", label="−3 (rule of thumb)")
-    integer_layers(ax)
-    ax.set_xlabel("layer (the last is the linear head)")
-    ax.set_ylabel("log₁₀ ‖ΔW‖/‖W‖ per step")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7)
-    return fig
-
-
 def ratio_summary(diagnostics, groups=3):
     """A markdown table: each run's update-to-weight ratio, median over the recorded steps, per block of layers."""
     first = next(iter(diagnostics.values()))
     hidden = first.ratio.shape[1] - 1
     edges = np.linspace(0, hidden, groups + 1).round().astype(int)
-    names = [f"layers {a + 1}–{b}" for a, b in zip(edges[:-1], edges[1:])]
+    names = [f"layer {b}" if b - a == 1 else f"layers {a + 1}–{b}" for a, b in zip(edges[:-1], edges[1:])]
     lines = ["| run | " + " | ".join(names) + " | head |", "|---|" + "---:|" * (groups + 1)]
     for label, d in diagnostics.items():
         steps = d.ratio[1:]
