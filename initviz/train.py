@@ -1,7 +1,8 @@
 """Mini-batch SGD or Adam with softmax cross-entropy, and the history it leaves.
 
 Training never blows up silently: when the loss becomes inf or NaN the run stops,
-and ``History.diverged_at`` says at which step.
+and ``History.diverged_at`` says at which step. It runs on one BLAS thread with float32
+subnormals flushed to zero (``initviz._fpu``): a vanished signal then costs no extra time.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _checks, optim
+from ._fpu import flush_subnormals
 from ._threads import one_blas_thread
 from .data import Dataset
 from .mlp import MLP, softmax_cross_entropy
@@ -139,7 +141,9 @@ def train(
     if model.norms and batch_size < 2:
         raise ValueError(f"batch normalization needs batch_size >= 2, got {batch_size}")
     history = History(loss=np.full(steps, np.nan))
-    with one_blas_thread():  # see _threads.py
+    # one BLAS thread (see _threads.py); float32 subnormals flushed to 0, which keeps a vanishing net's run
+    # ~10x faster and changes nothing above 1.2e-38 (see _fpu.py)
+    with one_blas_thread(), flush_subnormals():
         start = time.perf_counter()
         order, cursor = rng.permutation(n), 0
         for step in range(steps):
