@@ -280,7 +280,9 @@ class StreamView(View):
             net = MLP([self.width] * (depth + 1) + [10], "relu", init, residual=True, branch_scale=_branch(scale))
             x = np.random.default_rng(0).standard_normal((self.n_samples, self.width)).astype(np.float32)
             stats = layer_stats(net.forward_streams(x))
-            self._cache = {key: (stats, judge(stats.std, finite=stats.finite))}
+            if len(self._cache) >= 24:  # settings a student toggles between stay cached
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = (stats, judge(stats.std, finite=stats.finite))
         stats, verdict = self._cache[key]
         theory = stats.std[0] * np.sqrt(stream_theory(init, depth, self.width, scale))
         self.profile.set_color(palette.init_color(init))
