@@ -168,7 +168,9 @@ def loss_curves_figure(records, cures=None, *, activation="relu", depth=30, top=
     handles = [Line2D([], [], color=palette.init_color(i), lw=1.6, label=init_label(i)) for i in _inits(records)]
     fig.legend(handles=handles, loc="outside lower center", ncol=6, fontsize=7)
     fig.suptitle(
-        f"{activation}, depth {depth}: loss (line: mean of seeds, band: min–max, ✕ diverged, -- ln 10)", fontsize=9
+        f"{activation}, depth {depth}: training loss (line: mean of seeds, band: min–max, ✕ diverged, -- ln 10; "
+        f"a loss above {top:g} runs along the top edge)",
+        fontsize=9,
     )
     return fig
 
