@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["INITIALIZERS", "fans", "gain", "initialize", "parse_init", "weight_variance"]
+__all__ = ["INITIALIZERS", "DATA_INITIALIZERS", "fans", "gain", "initialize", "parse_init", "weight_variance"]
 
 _LINEAR_GAIN_ONE = {
     "linear",
@@ -263,6 +263,16 @@ INITIALIZERS = {
 }
 """Every initializer by name; ``initialize(name, ...)`` accepts these keys."""
 
+DATA_INITIALIZERS = ("lsuv",)
+"""Initializers that need data as well as a shape: ``"lsuv"`` (Mishkin & Matas 2015, ``initviz.lsuv``) rescales
+each layer of a whole net on a batch of inputs. ``parse_init`` accepts them; ``initialize`` cannot draw them."""
+
+NEEDS_DATA = (
+    "lsuv needs a data batch: it rescales each layer of a whole net until that layer's output on real inputs "
+    "has variance 1, so it cannot draw one weight matrix alone; build the net with "
+    "initviz.MLP(sizes, init='lsuv', data=x) (x: a batch of inputs) or call initviz.lsuv(net, x)"
+)
+
 _NEEDS_FANS = set(INITIALIZERS) - {"zeros", "constant", "normal", "uniform", "truncated_normal"}
 _OPTIONS = {name: list(inspect.signature(fn).parameters)[2:] for name, fn in INITIALIZERS.items()}
 """The options each initializer takes, e.g. ``_OPTIONS["he_normal"]``: mode, nonlinearity, negative_slope, gain."""
@@ -298,6 +308,8 @@ def initialize(name, shape, *, rng=None, dtype=np.float32, **options):
     >>> W.shape, W.dtype
     ((100, 50), dtype('float32'))
     """
+    if name in DATA_INITIALIZERS:
+        raise ValueError(NEEDS_DATA)
     _checks.choice("initializer", name, INITIALIZERS)
     shape = _checks.shape("shape", shape, min_ndim=2 if name in _NEEDS_FANS else 1)
     dtype = _checks.float_dtype(dtype)
@@ -315,6 +327,8 @@ def weight_variance(init, shape):
     (``initviz.theory.predict_layers``) needs exactly this number per layer.
     """
     name, options = parse_init(init)
+    if name in DATA_INITIALIZERS:
+        raise ValueError(NEEDS_DATA)
     shape = _checks.shape("shape", shape, min_ndim=2 if name in _NEEDS_FANS else 1)
     _check_options(name, options)
     return float(_VARIANCES[name](shape, **options))
@@ -353,7 +367,8 @@ _VARIANCES = {
 def parse_init(spec):
     """Split an initializer spec such as ``"normal:std=0.01"`` into ``("normal", {"std": 0.01})``.
 
-    A spec is a name from ``INITIALIZERS``, optionally followed by ``:key=value,key=value``.
+    A spec is a name from ``INITIALIZERS`` (or ``DATA_INITIALIZERS``, e.g. ``"lsuv:base=orthogonal,tol=0.1"``),
+    optionally followed by ``:key=value,key=value``.
     Values are read as numbers where they parse as one, otherwise kept as strings.
     A ``(name, options)`` tuple passes through.
     """
@@ -372,7 +387,7 @@ def parse_init(spec):
                 options[key.strip()] = value.strip()
     else:
         raise TypeError(f"init must be a name like 'he_normal' or 'normal:std=0.01', got {spec!r}")
-    _checks.choice("initializer", name.strip(), INITIALIZERS)
+    _checks.choice("initializer", name.strip(), set(INITIALIZERS) | set(DATA_INITIALIZERS))
     return name.strip(), dict(options)
 
 

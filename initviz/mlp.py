@@ -19,10 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks
+from . import _checks, blocks, optim
 from . import activations as _activations
+from ._ops import _act_backward, _act_forward, softmax_cross_entropy
 from ._threads import one_blas_thread
-from .init import initialize, parse_init
+from .init import DATA_INITIALIZERS, NEEDS_DATA, initialize, parse_init
+from .lsuv import lsuv, lsuv_options
+from .norm import NORMS, BatchNorm
 
 __all__ = ["MLP", "Trace"]
 
@@ -43,6 +46,13 @@ class Trace:
         ``dL/dW_l`` and ``dL/db_l`` (``grad_biases`` is None without biases).
     loss : float or None
         The softmax cross-entropy when labels were given.
+    streams : list of arrays or None
+        A residual net's stream ``t_l`` after each hidden layer (see :mod:`initviz.blocks`); None otherwise.
+    grad_gammas, grad_betas : list of arrays or None
+        ``dL/dγ_l`` and ``dL/dβ_l`` of each batch norm; None without batch norm.
+
+    With batch norm, ``pre_activations`` are the linear outputs before it and ``activations`` are
+    ``φ(BN(z_l))``; a trace normalizes with the batch's statistics and leaves the running ones alone.
     """
 
     inputs: np.ndarray
@@ -52,63 +62,9 @@ class Trace:
     grad_weights: list
     grad_biases: list | None
     loss: float | None
-
-
-def _act_forward(name, slope, z, out, zero=0):
-    """out = φ(z), in place (``out`` may be ``z`` itself except for leaky ReLU).
-
-    ``zero`` may be an array of zeros shaped like ``z``: ``np.maximum`` against a
-    contiguous array takes a vectorised loop that is ~3x faster than against the scalar 0.
-    """
-    if name == "relu":
-        np.maximum(z, zero, out=out)
-    elif name == "tanh":
-        np.tanh(z, out=out)
-    elif name == "sigmoid":  # (1 + tanh(z/2))/2 cannot overflow
-        np.multiply(z, 0.5, out=out)
-        np.tanh(out, out=out)
-        out += 1
-        out *= 0.5
-    elif name == "leaky_relu":  # max(z, a·z) is leaky ReLU for 0 <= a <= 1
-        np.multiply(z, slope, out=out)
-        np.maximum(z, out, out=out)
-    elif out is not z:
-        np.copyto(out, z)
-
-
-def _act_backward(name, slope, z, h, grad, zero=0, mask=None):
-    """grad ← grad · φ′(z), in place, using the stored output h where that is cheaper.
-
-    ``zero`` (zeros shaped like ``h``) and ``mask`` (a bool buffer of that shape) are
-    optional scratch for ReLU, see :func:`_act_forward`.
-    """
-    if name == "relu":
-        grad *= np.greater(h, zero, out=mask)
-    elif name == "tanh":
-        grad *= 1 - h * h
-    elif name == "sigmoid":
-        grad *= h * (1 - h)
-    elif name == "leaky_relu":
-        np.multiply(grad, grad.dtype.type(slope), out=grad, where=z <= 0)
-
-
-def softmax_cross_entropy(logits, y):
-    """Mean cross-entropy of integer labels ``y`` and ``dL/dlogits``; stable for large logits."""
-    n, k = logits.shape
-    # Reducing each row of only k ~ 10 logits is slow in numpy (one tiny inner loop per row);
-    # reducing over axis 0 of the transposed view is k elementwise passes instead. The max is
-    # exact; the row sums may differ from a row-wise sum in the last bit.
-    shifted = logits - np.maximum.reduce(logits.T, axis=0)[:, None]
-    exp = np.exp(shifted)
-    total = np.add.reduce(exp.T, axis=0)
-    label = np.arange(0, n * k, k) + y  # flat index of each row's label logit
-    per_row = np.log(total) - shifted.ravel()[label]
-    # np.mean without its Python-level overhead (accumulating float16 in float32, as np.mean does)
-    loss = float(np.add.reduce(per_row, dtype=np.promote_types(per_row.dtype, np.float32)) / n)
-    exp /= total[:, None]
-    exp.ravel()[label] -= 1
-    exp /= n
-    return loss, exp
+    streams: list | None = None
+    grad_gammas: list | None = None
+    grad_betas: list | None = None
 
 
 class MLP:
@@ -144,6 +100,10 @@ class MLP:
         negative_slope=0.01,
         bias=True,
         linear_head=True,
+        norm=None,
+        residual=False,
+        branch_scale=None,
+        data=None,
         rng=0,
         dtype=np.float32,
     ):
@@ -157,13 +117,75 @@ class MLP:
         self.dtype = _checks.float_dtype(dtype)
         rng = _checks.generator(rng)
         name, options = self.init
+        lsuv_settings = None
+        if name in DATA_INITIALIZERS:
+            lsuv_settings = lsuv_options(options)
+            if data is None:
+                raise ValueError(NEEDS_DATA)
+            name, options = parse_init(lsuv_settings["base"])
+        elif data is not None:
+            raise ValueError(
+                f"data is used by a data-driven init ({', '.join(DATA_INITIALIZERS)}) only, got init {init!r}"
+            )
         self.weights = [
             initialize(name, (a, b), rng=rng, dtype=self.dtype, **options) for a, b in zip(sizes[:-1], sizes[1:])
         ]
         self.biases = [np.zeros(b, self.dtype) for b in sizes[1:]] if bias else None
         self.linear_head = bool(linear_head)
+        self._setup_blocks(norm, residual, branch_scale)
         self._velocity = None
+        self._optimizer = None
         self._buffers = {}
+        self.lsuv_report = None
+        if lsuv_settings is not None:
+            tol, max_iter = lsuv_settings["tol"], lsuv_settings["max_iter"]
+            self.lsuv_report = lsuv(self, data, tol=tol, max_iter=max_iter, base=lsuv_settings["base"])
+
+    def _setup_blocks(self, norm, residual, branch_scale):
+        """Batch norm and residual connections (see :mod:`initviz.blocks`); neither: the plain fast path."""
+        if norm is not None:
+            _checks.choice("norm", norm, NORMS)
+        if not isinstance(residual, bool):
+            raise TypeError(f"residual must be True or False, got {residual!r}")
+        depth = len(self.weights)
+        if (norm is not None or residual) and not self.linear_head:
+            raise ValueError("norm and residual need linear_head=True (a classifier whose last layer gives logits)")
+        if (norm is not None or residual) and depth < 2:
+            raise ValueError(f"norm and residual need at least one hidden layer, got sizes {self.sizes}")
+        self.norm = norm
+        self.norms = None if norm is None else [BatchNorm(w.shape[1], dtype=self.dtype) for w in self.weights[:-1]]
+        self.residual = residual
+        self.skips = [False] * depth
+        self.alpha = 1.0
+        self.branch_scale = None
+        if residual:
+            hidden = self.sizes[1:-1]
+            if len(set(hidden)) != 1:
+                raise ValueError(
+                    f"residual=True needs every hidden layer of one width (h + f(h)), got sizes {self.sizes}"
+                )
+            self.skips = [0 < l < depth - 1 for l in range(depth)]
+            blocks = sum(self.skips)
+            self.branch_scale = branch_scale
+            if branch_scale is None or branch_scale == "zero":
+                self.alpha = 1.0
+            elif branch_scale in ("1/sqrt(L)", "invsqrt"):
+                self.alpha = 1 / np.sqrt(max(blocks, 1))
+            else:
+                self.alpha = _checks.number("branch_scale", branch_scale, low=0, low_open=True)
+            if branch_scale == "zero":  # Fixup / ReZero: each branch's (only, last) weight layer starts at 0
+                for l, skip in enumerate(self.skips):
+                    if skip:
+                        self.weights[l][...] = 0
+        elif branch_scale is not None:
+            raise ValueError(f"branch_scale applies to residual nets only (residual=True), got {branch_scale!r}")
+        # layers followed by batch norm have no bias: BN's mean subtraction would cancel it (dL/db = 0)
+        self._bias_used = [self.biases is not None and (self.norms is None or l == depth - 1) for l in range(depth)]
+
+    @property
+    def plain(self):
+        """True for a net without batch norm or residual connections (the fused fast path)."""
+        return self.norms is None and not self.residual
 
     @classmethod
     def from_weights(cls, weights, biases=None, activation="relu", *, negative_slope=0.01, linear_head=True):
@@ -187,8 +209,11 @@ class MLP:
                 raise ValueError(f"biases needs {len(weights)} vectors, got {len(biases)}")
             net.biases = [_checks.array(f"biases[{i}]", b, ndim=1).astype(dtype) for i, b in enumerate(biases)]
         net.linear_head = bool(linear_head)
+        net._setup_blocks(None, False, None)
         net._velocity = None
+        net._optimizer = None
         net._buffers = {}
+        net.lsuv_report = None
         return net
 
     @property
@@ -292,10 +317,36 @@ class MLP:
     def forward(self, x):
         """The network's output for a batch ``x`` of shape ``(batch, n_inputs)``."""
         x = self._check_x(x)
+        if not self.plain:  # batch norm normalizes with its running statistics here (evaluation)
+            with np.errstate(all="ignore"):
+                return blocks.forward(self, x, blocks.workspace(self, len(x)), training=False)
         zs = [np.empty((len(x), w.shape[1]), self.dtype) for w in self.weights]
         hs = [np.empty_like(z) for z in zs]
         with np.errstate(all="ignore"):  # a diverged net gives inf/NaN; callers check for it
             return self._forward(x, zs, hs)
+
+    def forward_streams(self, x):
+        """A residual net's stream ``t_l`` after each hidden layer for a batch ``x`` (forward only, eval mode)."""
+        if not self.residual:
+            raise ValueError("forward_streams needs a residual net (residual=True)")
+        x = self._check_x(x)
+        with np.errstate(all="ignore"), one_blas_thread():
+            ws = blocks.workspace(self, len(x), fresh=True)
+            blocks.forward(self, x, ws, training=False)
+        return ws["t"]
+
+    def _linear_output(self, x, layer):
+        """``z_layer`` for a checked batch ``x`` (batch norm on the batch's statistics), for LSUV."""
+        with np.errstate(all="ignore"), one_blas_thread():
+            if not self.plain:
+                return blocks.forward(self, x, blocks.workspace(self, len(x)), training=True, upto=layer)
+            h = x
+            for l in range(layer + 1):
+                z = h @ self.weights[l]
+                if self.biases is not None:
+                    z += self.biases[l]
+                h = self.activation(z)
+            return z
 
     def predict(self, x):
         """Predicted class per row (argmax of the logits; class 0 where they are NaN)."""
@@ -315,26 +366,54 @@ class MLP:
         (seeded by ``rng``), the usual probe for signal propagation.
         """
         x = self._check_x(x)
+        if not self.plain:
+            return self._trace_blocks(x, y, grad_output, rng)
         zs = [np.empty((len(x), w.shape[1]), self.dtype) for w in self.weights]
         hs = [np.empty_like(z) for z in zs]
         grad_ws = [np.empty_like(w) for w in self.weights]
         grad_bs = None if self.biases is None else [np.empty_like(b) for b in self.biases]
         grad_hs = [None] * len(self.weights)
-        loss = None
         # extreme inits overflow on purpose (stats report it); small products run best on one BLAS thread
         with np.errstate(all="ignore"), one_blas_thread():
             work = self._workspace(len(x))
             out = self._forward(x, zs, hs, work["zeros"])
-            if y is not None:
-                loss, grad = softmax_cross_entropy(out, self._check_y(y, len(x)))
-            elif grad_output is not None:
-                grad = _checks.array("grad_output", grad_output, ndim=2).astype(self.dtype, copy=True)
-                if grad.shape != out.shape:
-                    raise ValueError(f"grad_output must have shape {out.shape}, got {grad.shape}")
-            else:
-                grad = _checks.generator(rng).standard_normal(out.shape).astype(self.dtype)
+            loss, grad = self._start_gradient(out, x, y, grad_output, rng)
             self._backward(x, zs, hs, grad, grad_ws, grad_bs, work, grad_hs)
         return Trace(x, zs, [h if h is not z else z.copy() for h, z in zip(hs, zs)], grad_hs, grad_ws, grad_bs, loss)
+
+    def _start_gradient(self, out, x, y, grad_output, rng):
+        if y is not None:
+            return softmax_cross_entropy(out, self._check_y(y, len(x)))
+        if grad_output is not None:
+            grad = _checks.array("grad_output", grad_output, ndim=2).astype(self.dtype, copy=True)
+            if grad.shape != out.shape:
+                raise ValueError(f"grad_output must have shape {out.shape}, got {grad.shape}")
+            return None, grad
+        return None, _checks.generator(rng).standard_normal(out.shape).astype(self.dtype)
+
+    def _trace_blocks(self, x, y, grad_output, rng):
+        depth = len(self.weights)
+        with np.errstate(all="ignore"), one_blas_thread():
+            ws = blocks.workspace(self, len(x), fresh=True)
+            out = blocks.forward(self, x, ws, training=True)
+            loss, grad = self._start_gradient(out, x, y, grad_output, rng)
+            grad_hs = [None] * depth
+            grads = {"weights": [None] * depth, "biases": [None] * depth, "gammas": [], "betas": []}
+            if self.norms:
+                grads["gammas"], grads["betas"] = [None] * (depth - 1), [None] * (depth - 1)
+            blocks.backward(self, x, ws, grad, grad_activations=grad_hs, grad_params=grads)
+        return Trace(
+            x,
+            ws["z"],
+            ws["a"][1:] + [ws["z"][-1].copy()],
+            grad_hs,
+            grads["weights"],
+            None if self.biases is None else grads["biases"],
+            loss,
+            streams=[t.copy() for t in ws["t"]] if self.residual else None,
+            grad_gammas=grads["gammas"] if self.norms else None,
+            grad_betas=grads["betas"] if self.norms else None,
+        )
 
     def _buffers_for(self, batch):
         bufs = self._buffers.get(batch)
@@ -350,20 +429,32 @@ class MLP:
             self._buffers = {batch: bufs}  # one batch size at a time keeps memory flat
         return bufs
 
-    def step(self, x, y, lr, momentum=0.0):
-        """One SGD step on the batch ``(x, y)``; returns the loss before the step.
+    def step(self, x, y, lr, momentum=0.0, *, optimizer="sgd"):
+        """One training step on the batch ``(x, y)``; returns the loss before the step.
 
-        Updates ``W ← W − lr·v`` with ``v ← momentum·v + dL/dW``. If the loss is inf or
-        NaN the weights are left alone and the non-finite loss is returned.
+        ``optimizer="sgd"``: ``W ← W − lr·v`` with ``v ← momentum·v + dL/dW``; ``"adam"``: Adam with
+        PyTorch's betas and eps (``initviz.optim``). Every parameter is updated: weights, the biases in use
+        and batch norm's γ and β. If the loss is inf or NaN the parameters are left alone and the
+        non-finite loss is returned.
         """
         x = self._check_x(x)
         y = self._check_y(y, len(x))
         lr = _checks.number("lr", lr, low=0, low_open=True)
         momentum = _checks.number("momentum", momentum, low=0, high=1, high_open=True)
-        return self._step(x, y, lr, momentum)
+        optim.make(optimizer, momentum=momentum)  # checks the pair
+        return self._step(x, y, lr, momentum, optimizer)
 
-    def _step(self, x, y, lr, momentum):
+    def _optimizer_for(self, optimizer, momentum):
+        """The optimizer whose state (velocities, Adam's moments and step count) carries across steps."""
+        key = (optimizer, momentum)
+        if self._optimizer is None or self._optimizer[0] != key:
+            self._optimizer = (key, optim.make(optimizer, momentum=momentum))
+        return self._optimizer[1]
+
+    def _step(self, x, y, lr, momentum, optimizer="sgd"):
         """``step`` without the argument checks, for ``train``, which checks once up front."""
+        if optimizer != "sgd" or not self.plain:
+            return self._step_general(x, y, lr, momentum, optimizer)
         zs, hs, grad_ws, grad_bs, work = self._buffers_for(len(x))
         with np.errstate(all="ignore"):  # divergence is detected from the loss, not from warnings
             out = self._forward(x, zs, hs, work["zeros"])
@@ -386,6 +477,54 @@ class MLP:
 
             self._backward(x, zs, hs, grad, grad_ws, grad_bs, work, update=update)
         return loss
+
+    def _step_general(self, x, y, lr, momentum, optimizer):
+        """A step through :mod:`initviz.blocks` (batch norm, residual) or with Adam; same fused updates."""
+        opt = self._optimizer_for(optimizer, momentum)
+        with np.errstate(all="ignore"):
+            if self.plain:
+                zs, hs, grad_ws, grad_bs, work = self._buffers_for(len(x))
+                out = self._forward(x, zs, hs, work["zeros"])
+            else:
+                key = ("blocks", len(x))
+                if key not in self._buffers:
+                    self._buffers = {key: blocks.workspace(self, len(x))}
+                ws = self._buffers[key]
+                out = blocks.forward(self, x, ws, training=True, update_running=True)
+                grad_ws, grad_bs = ws["dw"], ws["db"]
+            loss, grad = softmax_cross_entropy(out, y)
+            if not np.isfinite(loss):
+                return loss
+            opt.begin(lr)
+            if opt.scaled:
+                grad *= lr
+            used = self._bias_used
+
+            def update(l):
+                opt.update(("W", l), self.weights[l], grad_ws[l])
+                if used[l]:
+                    opt.update(("b", l), self.biases[l], grad_bs[l])
+
+            def update_norm(l):
+                opt.update(("gamma", l), self.norms[l].gamma, ws["dgamma"][l])
+                opt.update(("beta", l), self.norms[l].beta, ws["dbeta"][l])
+
+            if self.plain:
+                self._backward(x, zs, hs, grad, grad_ws, grad_bs, work, update=update)
+            else:
+                blocks.backward(self, x, ws, grad, update=update, update_norm=update_norm)
+        return loss
+
+    def parameters(self):
+        """Every trained array, by name: ``{"W1": ..., "b1": ..., "gamma1": ..., "beta1": ...}`` (layers from 1)."""
+        out = {}
+        for l, W in enumerate(self.weights):
+            out[f"W{l + 1}"] = W
+            if self._bias_used[l]:
+                out[f"b{l + 1}"] = self.biases[l]
+            if self.norms and l < len(self.norms):
+                out[f"gamma{l + 1}"], out[f"beta{l + 1}"] = self.norms[l].gamma, self.norms[l].beta
+        return out
 
 
 def _sgd_update(p, g, lr, momentum, v):

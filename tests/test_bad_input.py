@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import initviz as iv
-from initviz import chaos, experiment, trainability
+from initviz import chaos, experiment, optim, trainability
 from initviz import random_nets as rn
 from initviz.lessons import chaos as chaos_lesson
 
@@ -332,6 +332,74 @@ CASES = [
     ("check_critical bias", lambda: chaos_lesson.check_critical_sigma_w2(1.9, -1), ValueError, "sigma_b2 must be >= 0"),
     ("check_chi_1 not callable", lambda: chaos_lesson.check_chi_1(1.2), TypeError, "pass your function itself"),
     ("init_sigma_w2 width", lambda: chaos_lesson.init_sigma_w2("he_normal", 0), ValueError, "width must be >= 1"),
+    # notebook 07: batch norm, residual blocks, Adam, LSUV, diagnostics, the cures grid
+    ("MLP norm", lambda: iv.MLP([3, 4, 2], norm="layer"), ValueError, "allowed: batch"),
+    ("MLP residual type", lambda: iv.MLP([3, 4, 2], residual="yes"), TypeError, "residual must be True or False"),
+    ("MLP residual widths", lambda: iv.MLP([3, 4, 5, 2], residual=True), ValueError, "hidden layer of one width"),
+    ("MLP residual no hidden", lambda: iv.MLP([3, 2], residual=True), ValueError, "at least one hidden layer"),
+    ("MLP norm no head", lambda: iv.MLP([3, 4, 2], norm="batch", linear_head=False), ValueError, "linear_head=True"),
+    ("MLP branch_scale alone", lambda: iv.MLP([3, 4, 2], branch_scale=0.5), ValueError, "residual nets only"),
+    (
+        "MLP branch_scale value",
+        lambda: iv.MLP([3, 4, 4, 2], residual=True, branch_scale=0),
+        ValueError,
+        "branch_scale must be > 0",
+    ),
+    ("MLP lsuv without data", lambda: iv.MLP([3, 4, 2], init="lsuv"), ValueError, "lsuv needs a data batch"),
+    ("MLP data without lsuv", lambda: iv.MLP([3, 2], data=X3), ValueError, "data is used by a data-driven init"),
+    ("MLP lsuv tol", lambda: iv.MLP([3, 2], init="lsuv:tol=0", data=X3), ValueError, "tol must be > 0"),
+    ("MLP lsuv option", lambda: iv.MLP([3, 2], init="lsuv:gain=2", data=X3), TypeError, "allowed: ['base'"),
+    ("MLP lsuv base", lambda: iv.MLP([3, 2], init="lsuv:base=bogus", data=X3), ValueError, "unknown initializer"),
+    ("MLP lsuv data width", lambda: iv.MLP([5, 2], init="lsuv", data=X3), ValueError, "x must have 5 features"),
+    ("initialize lsuv", lambda: iv.initialize("lsuv", (3, 3)), ValueError, "lsuv needs a data batch"),
+    ("weight_variance lsuv", lambda: iv.weight_variance("lsuv", (3, 3)), ValueError, "lsuv needs a data batch"),
+    ("lsuv no data", lambda: iv.lsuv(mlp(), None), ValueError, "lsuv needs a data batch"),
+    ("lsuv one row", lambda: iv.lsuv(mlp(), np.zeros((1, 3))), ValueError, "at least 2 rows"),
+    ("lsuv net type", lambda: iv.lsuv("net", X3), TypeError, "net must be an initviz.MLP"),
+    ("lsuv max_iter", lambda: iv.lsuv(mlp(), X3, max_iter=0), ValueError, "max_iter must be >= 1"),
+    ("step optimizer", lambda: mlp().step(X3, np.zeros(4, int), 0.1, optimizer="rmsprop"), ValueError, "allowed: adam"),
+    (
+        "step adam momentum",
+        lambda: mlp().step(X3, np.zeros(4, int), 0.1, momentum=0.9, optimizer="adam"),
+        ValueError,
+        "momentum applies to optimizer 'sgd' only",
+    ),
+    (
+        "step batch norm one row",
+        lambda: iv.MLP([3, 4, 2], norm="batch").step(X3[:1], np.zeros(1, int), 0.1),
+        ValueError,
+        "at least 2 rows per batch",
+    ),
+    (
+        "train optimizer",
+        lambda: iv.train(iv.MLP([2, 2]), iv.make_circles(), optimizer="lbfgs"),
+        ValueError,
+        "allowed: adam, sgd",
+    ),
+    (
+        "train batch norm batch 1",
+        lambda: iv.train(iv.MLP([2, 4, 2], norm="batch"), iv.make_circles(), batch_size=1),
+        ValueError,
+        "batch_size >= 2",
+    ),
+    ("BatchNorm features", lambda: iv.BatchNorm(0), ValueError, "features must be >= 1"),
+    ("BatchNorm eps", lambda: iv.BatchNorm(3, eps=0), ValueError, "eps must be > 0"),
+    ("BatchNorm momentum", lambda: iv.BatchNorm(3, momentum=2), ValueError, "momentum must be <= 1"),
+    ("BatchNorm input width", lambda: iv.BatchNorm(3)(np.zeros((4, 5))), ValueError, "t must have 3 features"),
+    ("Adam betas", lambda: optim.make("adam", betas=(1.0, 0.9)), ValueError, "betas[0] must be < 1"),
+    ("Adam betas type", lambda: optim.make("adam", betas=0.9), TypeError, "betas must be a pair"),
+    ("Adam eps", lambda: optim.make("adam", eps=0), ValueError, "eps must be > 0"),
+    ("update_ratio shapes", lambda: iv.update_ratio(np.zeros(3), np.zeros(4)), ValueError, "one shape"),
+    ("initial_loss model", lambda: iv.initial_loss("net", iv.load_digits()), TypeError, "model must be"),
+    (
+        "record_training every",
+        lambda: iv.record_training(iv.MLP([2, 2]), iv.make_circles(), steps=5, every=10),
+        ValueError,
+        "every must be <= 5",
+    ),
+    ("record_training data", lambda: iv.record_training(iv.MLP([2, 2]), (1, 2)), TypeError, "data must be"),
+    ("cures_grid treatment", lambda: experiment.cures_grid(treatments=["dropout"]), ValueError, "allowed: Adam"),
+    ("cures_grid seeds", lambda: experiment.cures_grid(seeds=0), ValueError, "seeds must be >= 1"),
 ]
 
 
@@ -371,6 +439,18 @@ CLI_CASES = [
     (["--seeds", "-1"], "must be >= 1"),
     (["--workers", "0"], "must be >= 1"),
     (["--bogus-flag"], "unrecognized arguments"),
+    (["--norm", "layer"], "invalid choice"),
+    (["--optimizer", "rmsprop"], "invalid choice"),
+    (["--residual", "--branch-scale", "0"], "must be a number > 0"),
+    (["--residual", "--branch-scale", "half"], "allowed: 1/sqrt(L), zero or a number > 0"),
+    (["--branch-scale", "zero"], "add --residual"),
+    (["--grid", "bogus"], "invalid choice"),
+    (["--grid", "cures", "--norm", "batch"], "sets its cures"),
+    (["--grid", "cures", "--init", "lsuv"], "LSUV is one of its cures"),
+    (["--init", "lsuv:tol=2"], "tol must be < 1"),
+    (["--init", "lsuv:base=bogus"], "unknown initializer"),
+    (["--init", "lsuv:base=normal:std=-1"], "std must be >= 0"),
+    (["--init", "lsuv:foo=1"], "unknown option"),
 ]
 
 
