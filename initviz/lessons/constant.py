@@ -172,7 +172,7 @@ def symmetry_figure(rows):
     return fig
 
 
-_LINESTYLES = ("-", "--", "-.", ":")  # runs that overlap (several at 1 unit) stay visible
+_LINESTYLES = ("-", "--", "-.", (0, (1, 1)))  # runs that overlap (several at 1 unit) stay visible
 
 
 def _run_color(rec, by):
