@@ -460,7 +460,7 @@ def check_zero_init_gradients(answer, activation="sigmoid", step=1):
         return _verdict(True, f"With {activation} and zero init, {after} the nonzero gradients are {shown}.")
     phi0 = float(get_activation(activation).fn(np.zeros(1))[0])
     if "b2" not in given:
-        hint = "dL/db₂ is the batch's sum of p − onehot(y), and p = 1/10 for every class: it is not zero."
+        hint = "dL/db₂ sums p − onehot(y) over the batch: zero only if p matched the batch's class mix exactly."
     elif step > 0 and given == zero_init_gradients(activation, 0):
         hint = "that is the answer before the first update. What did that update do to W₂, and so to dL/dh₁ = g·W₂ᵀ?"
     elif "W2" in given and "W2" not in truth:
