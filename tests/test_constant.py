@@ -173,14 +173,15 @@ def test_panel_states_the_symmetry(panel):
     view = panel.view
     panel.update(value=0.5, activation="tanh", steps=40)
     after = view.images["constant", 1].get_array()
-    expected = f"W₁ after 40 steps, scale ±{np.abs(after).max():.2g}\n1 distinct unit of 8"
+    accuracy = view.dots["constant"].get_ydata()[0]
+    expected = f"W₁ after 40 steps (±{np.abs(after).max():.2g})\n1 distinct unit, acc {accuracy:.0%}"
     assert view.images["constant", 1].axes.get_title() == expected
     assert view.images["constant", 2].axes.get_title().endswith("\nidentical columns")
-    assert view.images["random", 1].axes.get_title().endswith("\n8 distinct units of 8")
-    assert view.images["random", 2].axes.get_title().split("\n")[1].startswith("columns differ by up to")
+    assert view.images["random", 1].axes.get_title().split("\n")[1].startswith("8 distinct units, acc ")
+    assert view.images["random", 2].axes.get_title().split("\n")[1].startswith("columns differ by ≤")
+    assert view.images["random", 0].axes.get_title().startswith("Xavier normal: W₁ at init\nweights within ±")
     before = view.images["constant", 0].get_array()
     assert before.shape == (64, 8) and np.all(before == 0.5)
-    assert view.accuracy_ax.get_title().startswith("step 40: constant 0.5 ")
     assert "tanh hidden units" in view.suptitle.get_text() and "constant 0.5 (top)" in view.suptitle.get_text()
 
 
@@ -188,7 +189,7 @@ def test_panel_zero_init_depends_on_activation(panel):
     view = panel.view
     panel.update(value=0.0, activation="tanh", steps=40)
     assert np.all(view.images["constant", 1].get_array() == 0)
-    assert view.images["constant", 2].axes.get_title().startswith("change ΔW₁, all = 0")
+    assert view.images["constant", 2].axes.get_title().startswith("ΔW₁ (all = 0)")
     panel.update(value=0.0, activation="sigmoid", steps=40)
     moved = view.images["constant", 1].get_array()
     assert np.any(moved != 0) and np.all(moved == moved[:, :1])

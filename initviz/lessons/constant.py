@@ -247,7 +247,8 @@ class _Runs:
 
 
 def _scale_statement(matrix):
-    return describe_matrix(matrix) if np.all(matrix == matrix.flat[0]) else f"scale ±{_limit(matrix):.2g}"
+    """ "all = 0.1" for a constant matrix, else its colour scale "±0.36"."""
+    return describe_matrix(matrix) if np.all(matrix == matrix.flat[0]) else f"±{_limit(matrix):.2g}"
 
 
 def _limit(matrix):
@@ -262,7 +263,7 @@ class SymmetryView(View):
     unit); the right axes plot both runs' test accuracy over training with a dot at the chosen step.
     Each (init, activation) run is trained once, ``max_steps`` steps with a snapshot every ``every``
     steps, and cached: moving the steps slider only redraws. The heat maps have no ticks or colour bars
-    (each title gives its colour scale).
+    (each title gives its colour scale, ±max|W|).
 
     Only what the steps slider changes is dynamic. The rest (``W1`` at init, the accuracy curves, the
     legend) depends on the constant and the activation alone, and the suptitle, a static text, names
@@ -296,7 +297,7 @@ class SymmetryView(View):
                 )
                 # the widest title it will show, for the frozen layout; y given: a title stays where it is put
                 # (matplotlib moves an auto-placed title that is hidden, as a dynamic one is in the background)
-                axes[r, c].set_title("W₁ after 5000 steps, scale ±0.36\n16 distinct units of 16", fontsize=9, y=1.0)
+                axes[r, c].set_title("W₁ after 5000 steps (±0.36)\n16 distinct units, acc 100%", fontsize=9, y=1.0)
                 if c:  # the frame too: in a full draw it lies over the image
                     self.dynamic(self.images[row, c], axes[r, c].title, *axes[r, c].spines.values())
         ax = self.accuracy_ax = fig.add_subplot(grid[:, 3])
@@ -323,8 +324,7 @@ class SymmetryView(View):
             bbox_to_anchor=(0.5, -0.13),
             ncol=2,
         )
-        self.dynamic(ax.title)
-        ax.set_title("step 5000: constant -0.05 100%, Xavier normal 100%", fontsize=9, y=1.0)
+        ax.set_title("test accuracy (dots: the step shown)", fontsize=9)
         self.suptitle = fig.suptitle("16 leaky_relu hidden units, constant -0.05 (diverged at step 5000)", fontsize=10)
         freeze_layout(fig)
 
@@ -337,35 +337,34 @@ class SymmetryView(View):
             "constant": (label, self.runs.get(f"constant:value={value!r}", activation)),
             "random": (self.random_label, self.runs.get(self.random_init, activation)),
         }
-        readout, stops = [], []
+        stops = []
         for row, (name, rec) in runs.items():
             i = rec.at(steps)
             shown = int(rec.steps[i])
             before, after = rec.weights[0], rec.weights[i]
-            units, width = int(rec.distinct[i]), after.shape[1]
+            units, accuracy = int(rec.distinct[i]), rec.test_accuracy[i]
             spread = column_spread(after)
-            gap = "identical columns" if spread == 0 else f"columns differ by up to {spread:.2g}"
+            gap = "identical columns" if spread == 0 else f"columns differ by ≤ {spread:.2g}"
             plural = "s" * (units != 1)
+            # short titles: in matplotlib 3.11 every glyph costs time on each redraw
             titles = (
-                f"{name}: W₁ at init\n{_scale_statement(before)}",
-                f"W₁ after {shown} steps, {_scale_statement(after)}\n{units} distinct unit{plural} of {width}",
-                f"change ΔW₁, {_scale_statement(after - before)}\n{gap}",
+                f"{name}: W₁ at init\n{describe_matrix(before) or f'weights within ±{_limit(before):.2g}'}",
+                f"W₁ after {shown} steps ({_scale_statement(after)})\n"
+                f"{units} distinct unit{plural}, acc {accuracy:.0%}",
+                f"ΔW₁ ({_scale_statement(after - before)})\n{gap}",
             )
             for c, (matrix, title) in enumerate(zip((before, after, after - before), titles)):
                 update_heatmap(self.images[row, c], matrix, title)
             self.curves[row].set_data(rec.steps, rec.test_accuracy)
-            self.dots[row].set_data([shown], [rec.test_accuracy[i]])
-            readout.append(f"{name} {rec.test_accuracy[i]:.0%}")
+            self.dots[row].set_data([shown], [accuracy])
             if rec.diverged_at is not None:
                 stops.append(f"{name} diverged at step {rec.diverged_at}")
         self.now.set_xdata([shown, shown])
-        self.accuracy_ax.set_title(f"step {shown}: " + ", ".join(readout), fontsize=9)
         self.legend.get_texts()[0].set_text(label)
         # the static part depends on the constant and the activation: this static text names both
-        hidden = after.shape[1]
         stopped = f" ({'; '.join(stops)})" if stops else ""
         rows = f"{label} (top) or {self.random_label} (bottom)"
-        self.suptitle.set_text(f"{hidden} {activation} hidden units, SGD lr {self.lr:g}: {rows}{stopped}")
+        self.suptitle.set_text(f"{after.shape[1]} {activation} hidden units, SGD lr {self.lr:g}: {rows}{stopped}")
         return self
 
 
