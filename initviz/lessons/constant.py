@@ -281,7 +281,7 @@ class SymmetryView(View):
         parse_init(random_init)
         self.random_init, self.random_label = random_init, _init_name(random_init)
         self.runs = _Runs(data, hidden=hidden, steps=self.max_steps, every=self.every, lr=self.lr)
-        fig, axes = figure(2, 4, width=12.5, height=2.55, gridspec_kw={"width_ratios": (1, 1, 1, 1.5)})
+        fig, axes = figure(2, 4, width=11.2, height=2.35, gridspec_kw={"width_ratios": (1, 1, 1, 1.5)})
         super().__init__(fig, dpi=dpi)
         grid = axes[0, 3].get_subplotspec().get_gridspec()
         axes[0, 3].remove()
