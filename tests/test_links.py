@@ -20,7 +20,9 @@ import pytest
 tomllib = pytest.importorskip("tomllib", reason="tomllib needs Python 3.11+ (so does tools/notebook_headers.py)")
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+    (ROOT / "notebooks" / "ko").glob("[0-9][0-9]_*.ipynb")
+)
 SETUP_MARK = "# Setup: on Colab this installs initviz"
 # Link targets in markdown ("](url)") and HTML (href="url").
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?[^)]*\)|href=[\"']([^\"']+)[\"']")
@@ -79,7 +81,7 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks/NN_*.ipynb found"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.relative_to(ROOT / "notebooks").as_posix())
 def test_notebook_badges_point_at_this_notebook(path):
     nb = nbformat.read(path, as_version=4)
     title = nb.cells[0]
@@ -93,10 +95,11 @@ def test_notebook_badges_point_at_this_notebook(path):
         repo, ref, opened = target
         assert repo == slug, f"{kind} badge points at {repo}, not at {slug} (pyproject.toml): {url}"
         assert ref == "main", f"{kind} badge opens branch {ref!r}, not main: {url}"
-        assert opened == f"notebooks/{path.name}", f"{kind} badge opens {opened!r}, not this notebook: {url}"
+        here = path.relative_to(ROOT).as_posix()
+        assert opened == here, f"{kind} badge opens {opened!r}, not this notebook ({here}): {url}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.relative_to(ROOT / "notebooks").as_posix())
 def test_setup_cell_installs_from_the_repository_only_on_colab(path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
     setup = nb.cells[1]
@@ -120,7 +123,7 @@ def test_setup_cell_installs_from_the_repository_only_on_colab(path, monkeypatch
     assert requirements == [f"initviz @ git+{repository_url()}"], requirements
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.relative_to(ROOT / "notebooks").as_posix())
 def test_kernelspec_is_python3(path):
     kernelspec = nbformat.read(path, as_version=4).metadata.get("kernelspec", {})
     assert kernelspec.get("name") == "python3", f"kernelspec is {kernelspec}"
@@ -138,11 +141,25 @@ def test_readme_launch_links_agree_with_the_repository():
             assert (ROOT / opened).is_file(), f"README {kind} link opens {opened}, which does not exist: {url}"
 
 
-def test_readme_links_to_notebooks_exist():
-    readme = (ROOT / "README.md").read_text()
-    for url in links(readme):
-        if not re.match(r"[a-z]+:", url) and url.split("#")[0].endswith(".ipynb"):
-            assert (ROOT / url.split("#")[0]).is_file(), f"README.md links to {url}, which does not exist"
+@pytest.mark.parametrize("readme", ["README.md", "README.ko.md"])
+def test_readme_links_exist(readme):
+    if not (ROOT / readme).exists():
+        pytest.skip(f"no {readme}")
+    for url in links((ROOT / readme).read_text()):
+        target = url.split("#")[0]
+        if target and not re.match(r"[a-z]+:", url):
+            assert (ROOT / target).exists(), f"{readme} links to {url}, which does not exist"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.relative_to(ROOT / "notebooks").as_posix())
+def test_links_between_notebooks_exist(path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for url in links(cell.source):
+            target = url.split("#")[0]
+            if target and not re.match(r"[a-z]+:", url):
+                assert (path.parent / target).exists(), f"{path.name} links to {url}, which does not exist"
 
 
 def test_notebook_headers_are_up_to_date():

@@ -3,8 +3,10 @@
 Cell 0 is the title (kept as written) followed by "Open in Colab" and Binder badges
 for that notebook; cell 1 is the setup cell, which installs initviz only on Colab.
 
-Run: python tools/notebook_headers.py        (rewrites notebooks/NN_*.ipynb)
+Run: python tools/notebook_headers.py        (rewrites notebooks/NN_*.ipynb and the Korean notebooks/ko/NN_*.ipynb)
      python tools/notebook_headers.py --check (exit 1 if any notebook is out of date)
+
+A Korean twin's badges open the Korean twin; its setup cell is the same code as the English one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ def repo_url() -> str:
 
 
 def badges(notebook: str, url: str | None = None) -> str:
+    """The badge line for ``notebook``, a path below notebooks/ such as "03_xavier.ipynb" or "ko/03_xavier.ipynb"."""
     url = url or repo_url()
     slug = url.removeprefix("https://github.com/")
     colab = f"https://colab.research.google.com/github/{slug}/blob/main/notebooks/{notebook}"
@@ -66,15 +69,22 @@ def with_headers(nb, name: str):
     return nb
 
 
+def notebooks():
+    """Every English notebook and Korean twin, as paths."""
+    folder = ROOT / "notebooks"
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb")) + sorted((folder / "ko").glob("[0-9][0-9]_*.ipynb"))
+
+
 def main(argv):
     check = "--check" in argv
     stale = []
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in notebooks():
+        name = path.relative_to(ROOT / "notebooks").as_posix()
         nb = nbformat.read(path, as_version=4)
         before = nbformat.writes(nb)
-        after = nbformat.writes(with_headers(nb, path.name))
+        after = nbformat.writes(with_headers(nb, name))
         if before != after:
-            stale.append(path.name)
+            stale.append(name)
             if not check:
                 path.write_text(after)
     if check and stale:
