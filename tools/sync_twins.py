@@ -70,7 +70,7 @@ def carry(english, twin):
 
 
 def new_twin(english):
-    twin = nbformat.from_dict(nbformat.to_dict(english))
+    twin = nbformat.reads(nbformat.writes(english), as_version=4)
     for cell in twin.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
