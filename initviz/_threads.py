@@ -1,4 +1,4 @@
-"""One BLAS thread for initviz's small matrix products.
+"""One BLAS thread for initviz's small matrix products, and clean worker processes.
 
 At this project's sizes (weights of ~100×100, batches of 64 to 1,000 rows) a second
 OpenBLAS thread gains little on an idle machine, and on a busy one (a shared Binder or
@@ -24,3 +24,18 @@ def one_blas_thread():
             return nullcontext()
         _controller = ThreadpoolController()
     return _controller.limit(limits=1, user_api="blas")
+
+
+def worker_pool(workers):
+    """A process pool whose workers start clean: forked from a fresh forkserver, not from this process.
+
+    Forked straight from a notebook's kernel, a worker would inherit the kernel's zmq sockets and warn
+    about them when it exits ("ResourceWarning: Unclosed socket"); a forkserver child has none. Where
+    forkserver is missing (Windows), the platform's default start method is used.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver") if "forkserver" in methods else None
+    return ProcessPoolExecutor(workers, mp_context=context)

@@ -17,12 +17,12 @@ mean ± std test accuracy) and the figures; progress goes to stderr.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
 
 from .. import _checks
+from .._threads import worker_pool
 from ..data import load_digits
 from ..init import DATA_INITIALIZERS, init_label, parse_init
 from ..lsuv import lsuv_options
@@ -270,7 +270,7 @@ def run_grid(configs, *, workers=1, progress=None):
         return results
     # the longest runs go first so the two workers finish together
     order = sorted(range(len(configs)), key=lambda i: -configs[i].depth * configs[i].steps)
-    with ProcessPoolExecutor(workers) as pool:
+    with worker_pool(workers) as pool:
         futures = {i: pool.submit(run, configs[i]) for i in order}
         for done, i in enumerate(order, start=1):
             results[i] = futures[i].result()

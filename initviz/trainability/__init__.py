@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import json
 import math
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from .. import _checks
+from .._threads import worker_pool
 from ..chaos import depth_scale
 from ..data import load_digits
 from ..mlp import MLP
@@ -168,7 +168,7 @@ def run_grid(cells, settings=None, *, workers=1, progress=None):
                 progress(i + 1, len(cells), records[i])
         return records
     order = sorted(range(len(cells)), key=lambda i: -cells[i].depth)  # the longest first
-    with ProcessPoolExecutor(workers) as pool:
+    with worker_pool(workers) as pool:
         futures = {i: pool.submit(_run, (cells[i], settings)) for i in order}
         for done, i in enumerate(order, start=1):
             records[i] = futures[i].result()
