@@ -45,7 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # The notebooks with interactive panels that a learner moves; each must work in a real browser.
-NOTEBOOKS = ["01_constant.ipynb", "02_gaussian.ipynb", "03_xavier.ipynb", "04_he.ipynb"]
+NOTEBOOKS = ["01_constant.ipynb", "02_gaussian.ipynb", "03_xavier.ipynb", "04_he.ipynb", "ko/04_he.ipynb"]
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 SERVER_START_SECONDS = 120
