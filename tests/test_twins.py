@@ -23,6 +23,7 @@ HANGUL_NOTEBOOK = 0.5  # over all of a notebook's prose
 MIN_LETTERS = 20  # a cell with fewer letters (a formula, a badge line) is not judged on its own
 
 _STRIP = [
+    re.compile(r"<!-- badges -->\n[^\n]*"),  # the badge line the header tool writes (English alt texts)
     re.compile(r"```.*?```", re.S),  # code blocks
     re.compile(r"`[^`]*`"),  # inline code
     re.compile(r"\$\$.*?\$\$", re.S),  # display maths
