@@ -6,7 +6,6 @@ from initviz import figures
 QUICK = ["teaser.png", "Weight_init_2.PNG", "Weight_init_3.PNG", "04_he.png"]
 
 
-
 def make(out):
     done = subprocess.run(
         [sys.executable, "-m", "initviz.figures", "--only", *QUICK, "--out", str(out)],

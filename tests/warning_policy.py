@@ -11,6 +11,9 @@ THIRD_PARTY = [
     # pyparsing >= 3.3 deprecates the camelCase names and arguments (parseString, enablePackrat, oneOf,
     # unquoteResults) that matplotlib 3.7 to 3.10 still use in their font-pattern and mathtext parsers.
     ("ignore", r".*deprecated", "DeprecationWarning", r"(matplotlib|pyparsing)\."),
+    # IPython >= 8.24 deprecates pylabtools.backends and .backend2gui, which matplotlib < 3.9 (the floor's
+    # 3.7) still reads when %matplotlib inline switches the backend.
+    ("ignore", r"(backends|backend2gui) is deprecated since IPython", "DeprecationWarning", r"IPython\."),
     # ipywidgets 7 builds its comms on ipykernel.comm.Comm, which ipykernel >= 6.18 deprecates.
     ("ignore", r".*The `ipykernel.comm.Comm` class has been deprecated", "DeprecationWarning", r"ipywidgets\."),
 ]
