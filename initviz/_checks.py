@@ -103,3 +103,27 @@ def array(name, value, *, ndim=None, dtype=None, allow_empty=False):
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise ValueError(f"{name} must hold finite values, got NaN or inf")
     return arr
+
+
+def cli_number(kind, low, high=None, *, open_low=False):
+    """An argparse ``type=`` for a command-line number: ``kind`` (int or float) within [low, high].
+
+    A bad value becomes argparse's own error (exit status 2, the message naming what is allowed).
+    """
+    import argparse
+
+    def parse(value):
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a{'n integer' if kind is int else ' number'}") from None
+        if (
+            not math.isfinite(number)
+            or (number <= low if open_low else number < low)
+            or (high is not None and number > high)
+        ):
+            allowed = f"{'>' if open_low else '>='} {low}" + (f" and <= {high}" if high is not None else "")
+            raise argparse.ArgumentTypeError(f"{value} is out of range: must be {allowed}")
+        return number
+
+    return parse

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 
+from .. import _checks
 from ..activations import ACTIVATIONS
 from ..init import DATA_INITIALIZERS, initialize, parse_init, weight_variance
 from ..lsuv import lsuv_options
@@ -56,22 +57,7 @@ def _branch_scale_arg(value):
     return number
 
 
-def _bounded(kind, low, high=None, *, open_low=False):
-    def parse(value):
-        try:
-            number = kind(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{value!r} is not a{'n integer' if kind is int else ' number'}") from None
-        if (
-            not math.isfinite(number)
-            or (number <= low if open_low else number < low)
-            or (high is not None and number > high)
-        ):
-            allowed = f"{'>' if open_low else '>='} {low}" + (f" and <= {high}" if high is not None else "")
-            raise argparse.ArgumentTypeError(f"{value} is out of range: must be {allowed}")
-        return number
-
-    return parse
+_bounded = _checks.cli_number
 
 
 def _parser():

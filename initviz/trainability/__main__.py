@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import shlex
@@ -18,27 +17,13 @@ import time
 
 import numpy as np
 
+from .. import _checks
 from . import DEPTHS, SIGMA_W2, Settings, grid, run_grid
 
 PROG = "python -m initviz.trainability"
 
 
-def _bounded(kind, low, high=None, *, open_low=False):
-    def parse(value):
-        try:
-            number = kind(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{value!r} is not a{'n integer' if kind is int else ' number'}") from None
-        if (
-            not math.isfinite(number)
-            or (number <= low if open_low else number < low)
-            or (high is not None and number > high)
-        ):
-            allowed = f"{'>' if open_low else '>='} {low}" + (f" and <= {high}" if high is not None else "")
-            raise argparse.ArgumentTypeError(f"{value} is out of range: must be {allowed}")
-        return number
-
-    return parse
+_bounded = _checks.cli_number
 
 
 def _json_path(value):
