@@ -297,10 +297,8 @@ class SymmetryView(View):
                 self.images[row, c] = heatmap(
                     axes[r, c], blank, xlabel=xlabel, ylabel=ylabel, colorbar=False, ticks=False
                 )
-                # two-line titles, y given: a title stays where it is put. Column 0's changes with the constant
-                # and the activation only (static); in the others the first line is static and the second, which
-                # changes with the step, is a text of its own on the title's last line: fewer glyphs to draw
-                # per step (in matplotlib 3.11 every glyph costs time on each redraw)
+                # two-line titles, y given (a title stays put). Column 0's is static; elsewhere the step changes line 2
+                # only, a text of its own: fewer glyphs to draw per step (each costs time in matplotlib 3.11)
                 title = ("constant -0.05: W₁ at init\nweights within ±0.62", _AFTER + "\n ", _CHANGE + "\n ")[c]
                 axes[r, c].set_title(title, fontsize=9, y=1.0)  # (column 0: the widest it will show)
                 if c:
@@ -316,6 +314,7 @@ class SymmetryView(View):
             self.curves[row] = ax.plot([], [], color=color, lw=1.6)[0]
             self.dots[row] = self.dynamic(ax.plot([], [], marker="o", ls="none", color=color, ms=6, zorder=3)[0])
         self.now = self.dynamic(ax.axvline(0, color=palette.REFERENCE, lw=0.8, ls="--"))
+        self.now_label = self.dynamic(ax.text(0, 0.985, "", transform=ax.get_xaxis_transform(), va="top", fontsize=8))
         chance = 1 / data.n_classes
         ax.axhline(chance, color=palette.REFERENCE, lw=0.8, ls=":")
         # "chance" and the legend sit outside the axes, where the moving step line never crosses them
@@ -327,13 +326,9 @@ class SymmetryView(View):
         ax.set_ylabel("test accuracy")
         ax.grid(True, alpha=0.3)
         self.legend = ax.legend(
-            handles=list(self.curves.values()),
-            labels=["", self.random_label],
-            fontsize=8,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.13),
-            ncol=2,
-        )
+            handles=list(self.curves.values()), labels=["", self.random_label], fontsize=8, loc="upper center",
+            bbox_to_anchor=(0.5, -0.13), ncol=2,
+        )  # fmt: skip
         ax.set_title("test accuracy (dots: the step shown)", fontsize=9)
         self.suptitle = fig.suptitle("16 leaky_relu hidden units, constant -0.05 (diverged at step 5000)", fontsize=10)
         freeze_layout(fig, positions=True)
@@ -363,13 +358,17 @@ class SymmetryView(View):
             )
             update_heatmap(self.images[row, 1], after)
             update_heatmap(self.images[row, 2], after - before)
-            self.notes[row, 1].set_text(f"{units} distinct unit{plural}, acc {accuracy:.0%} ({_scale_statement(after)})")
-            self.notes[row, 2].set_text(f"{gap} ({_scale_statement(after - before)})")
+            scales = _scale_statement(after), _scale_statement(after - before)
+            self.notes[row, 1].set_text(f"{units} distinct unit{plural}, acc {accuracy:.0%} ({scales[0]})")
+            self.notes[row, 2].set_text(f"{gap} ({scales[1]})")
             self.curves[row].set_data(rec.steps, rec.test_accuracy)
             self.dots[row].set_data([shown], [accuracy])
             if rec.diverged_at is not None:
                 stops.append(f"{name} diverged at step {rec.diverged_at}")
         self.now.set_xdata([shown, shown])
+        late = shown > self.max_steps / 2  # the label on the inner side of the line
+        self.now_label.set(x=shown + (-0.01 if late else 0.01) * self.max_steps, ha="right" if late else "left")
+        self.now_label.set_text(f"step {shown}")
         self.legend.get_texts()[0].set_text(label)
         # the static part depends on the constant and the activation: this static text names both
         stopped = f" ({'; '.join(stops)})" if stops else ""
