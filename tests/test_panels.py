@@ -78,3 +78,68 @@ def test_panel_is_deterministic_and_rejects_unknown_controls(lesson):
     assert first.update(**settings) == second.update(**settings)
     with pytest.raises(ValueError, match="unknown control"):
         first.update(no_such_control=1)
+
+
+@pytest.mark.parametrize("lesson", PANELS, ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_the_comparison_fails_when_the_background_ignores_what_changed(lesson, monkeypatch):
+    """With a static key that sees nothing, the first background is reused for ever (or a kept one restored
+    for the wrong state): the tour's limit changes must then show."""
+    reference = lesson.panel()
+    expected = [reference.full_png(**settings) for settings in lesson.PANEL_TOUR]
+    panel = lesson.panel()
+    monkeypatch.setattr(FastFigure, "_static_key", lambda self: ())
+    worst = max(mismatch(panel.update(**s), e) for s, e in zip(lesson.PANEL_TOUR, expected))
+    assert worst > MAX_SHARE, "a background that ignores the limits went unnoticed: the tour changes too little"
+
+
+def _line_figure():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2), dpi=50)
+    ax = fig.subplots()
+    (line,) = ax.plot([0.5, 1, 1.5], [0, 1, 0])  # inside the axes: it never crosses a (static) spine
+    ax.set_ylim(-1, 3)
+    fast = FastFigure(fig, backgrounds=2)
+    fast.dynamic(line)
+    return fig, ax, line, fast
+
+
+def test_kept_backgrounds_are_restored_by_what_they_show_and_match_a_full_draw():
+    fig, ax, line, fast = _line_figure()
+    for step, limit in enumerate([2, 5, 2, 5, 2, 9, 2]):
+        ax.set_xlim(0, limit)
+        line.set_ydata([0, step % 3, 1])
+        fast_png = fast.png()
+        assert mismatch(fast_png, fast.png(full=True)) <= MAX_SHARE, f"step {step}, limit {limit}"
+    # 2 and 5 drawn once each, then restored; 9 pushed 5 out (two kept), and 2 was kept
+    assert fast.background_draws == 3
+
+
+def test_a_key_callable_is_part_of_what_the_background_shows():
+    fig, ax, line, fast = _line_figure()
+    version = {"n": 0}
+    fast.key = lambda: version["n"]
+    fast.png()
+    fast.png()
+    assert fast.background_draws == 1
+    version["n"] = 1
+    fast.png()
+    assert fast.background_draws == 2
+
+
+def test_encode_png_is_lossless_and_rejects_what_it_cannot_write():
+    from initviz.draw.fast import encode_png
+
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, (17, 23, 4), dtype=np.uint8)
+    for image in (rgba, rgba[..., :3].copy(), rgba[..., :3]):  # RGBA, RGB, and a strided RGB view
+        png = encode_png(image)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert np.array_equal(pixels(png), rgba[..., :3])
+    assert len(encode_png(np.zeros((300, 400, 3), np.uint8), compress_level=1)) < 2000  # flat colour: small
+    with pytest.raises(ValueError, match="pixels must be a uint8 array"):
+        encode_png(rgba.astype(float))
+    with pytest.raises(ValueError, match="pixels must be a uint8 array"):
+        encode_png(rgba[..., 0])
+    with pytest.raises(ValueError, match="compress_level must be an int from 0 to 9"):
+        encode_png(rgba, compress_level=11)

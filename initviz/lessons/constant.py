@@ -172,6 +172,8 @@ def symmetry_figure(rows):
     return fig
 
 
+_AFTER = "W₁ after the steps shown"
+_CHANGE = "ΔW₁: after − at init"
 _LINESTYLES = ("-", "--", "-.", (0, (1, 1)))  # runs that overlap (several at 1 unit) stay visible
 
 
@@ -286,7 +288,7 @@ class SymmetryView(View):
         grid = axes[0, 3].get_subplotspec().get_gridspec()
         axes[0, 3].remove()
         axes[1, 3].remove()
-        self.images = {}
+        self.images, self.notes = {}, {}
         blank = np.zeros((data.n_features, hidden))
         for r, row in enumerate(("constant", "random")):
             for c in range(3):
@@ -295,17 +297,24 @@ class SymmetryView(View):
                 self.images[row, c] = heatmap(
                     axes[r, c], blank, xlabel=xlabel, ylabel=ylabel, colorbar=False, ticks=False
                 )
-                # the widest title it will show, for the frozen layout; y given: a title stays where it is put
-                # (matplotlib moves an auto-placed title that is hidden, as a dynamic one is in the background)
-                axes[r, c].set_title("W₁ after 5000 steps (±0.36)\n16 distinct units, acc 100%", fontsize=9, y=1.0)
-                if c:  # the frame too: in a full draw it lies over the image
-                    self.dynamic(self.images[row, c], axes[r, c].title, *axes[r, c].spines.values())
+                # two-line titles, y given (a title stays put). Column 0's is static; elsewhere the step changes line 2
+                # only, a text of its own: fewer glyphs to draw per step (each costs time in matplotlib 3.11)
+                title = ("constant -0.05: W₁ at init\nweights within ±0.62", _AFTER + "\n ", _CHANGE + "\n ")[c]
+                axes[r, c].set_title(title, fontsize=9, y=1.0)  # (column 0: the widest it will show)
+                if c:
+                    self.notes[row, c] = axes[r, c].text(
+                        0.5, 1.0, "16 distinct units, acc 100% (±0.36)", transform=axes[r, c].title.get_transform(),
+                        ha="center", va="baseline", fontsize=9,
+                    )  # fmt: skip
+                    # the frame too: in a full draw it lies over the image
+                    self.dynamic(self.images[row, c], self.notes[row, c], *axes[r, c].spines.values())
         ax = self.accuracy_ax = fig.add_subplot(grid[:, 3])
         self.curves, self.dots = {}, {}
         for row, color in (("constant", palette.init_color("constant")), ("random", palette.init_color(random_init))):
             self.curves[row] = ax.plot([], [], color=color, lw=1.6)[0]
             self.dots[row] = self.dynamic(ax.plot([], [], marker="o", ls="none", color=color, ms=6, zorder=3)[0])
         self.now = self.dynamic(ax.axvline(0, color=palette.REFERENCE, lw=0.8, ls="--"))
+        self.now_label = self.dynamic(ax.text(0, 0.985, "", transform=ax.get_xaxis_transform(), va="top", fontsize=8))
         chance = 1 / data.n_classes
         ax.axhline(chance, color=palette.REFERENCE, lw=0.8, ls=":")
         # "chance" and the legend sit outside the axes, where the moving step line never crosses them
@@ -317,16 +326,12 @@ class SymmetryView(View):
         ax.set_ylabel("test accuracy")
         ax.grid(True, alpha=0.3)
         self.legend = ax.legend(
-            handles=list(self.curves.values()),
-            labels=["", self.random_label],
-            fontsize=8,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.13),
-            ncol=2,
-        )
+            handles=list(self.curves.values()), labels=["", self.random_label], fontsize=8, loc="upper center",
+            bbox_to_anchor=(0.5, -0.13), ncol=2,
+        )  # fmt: skip
         ax.set_title("test accuracy (dots: the step shown)", fontsize=9)
         self.suptitle = fig.suptitle("16 leaky_relu hidden units, constant -0.05 (diverged at step 5000)", fontsize=10)
-        freeze_layout(fig)
+        freeze_layout(fig, positions=True)
 
     def update(self, value=0.1, activation="sigmoid", steps=300):
         value = round(_checks.number("value", value, low=-10, high=10), 6) + 0.0  # + 0.0: -0.0 is 0
@@ -346,20 +351,24 @@ class SymmetryView(View):
             spread = column_spread(after)
             gap = "identical columns" if spread == 0 else f"columns differ by ≤ {spread:.2g}"
             plural = "s" * (units != 1)
-            # short titles: in matplotlib 3.11 every glyph costs time on each redraw
-            titles = (
+            update_heatmap(
+                self.images[row, 0],
+                before,
                 f"{name}: W₁ at init\n{describe_matrix(before) or f'weights within ±{_limit(before):.2g}'}",
-                f"W₁ after {shown} steps ({_scale_statement(after)})\n"
-                f"{units} distinct unit{plural}, acc {accuracy:.0%}",
-                f"ΔW₁ ({_scale_statement(after - before)})\n{gap}",
             )
-            for c, (matrix, title) in enumerate(zip((before, after, after - before), titles)):
-                update_heatmap(self.images[row, c], matrix, title)
+            update_heatmap(self.images[row, 1], after)
+            update_heatmap(self.images[row, 2], after - before)
+            scales = _scale_statement(after), _scale_statement(after - before)
+            self.notes[row, 1].set_text(f"{units} distinct unit{plural}, acc {accuracy:.0%} ({scales[0]})")
+            self.notes[row, 2].set_text(f"{gap} ({scales[1]})")
             self.curves[row].set_data(rec.steps, rec.test_accuracy)
             self.dots[row].set_data([shown], [accuracy])
             if rec.diverged_at is not None:
                 stops.append(f"{name} diverged at step {rec.diverged_at}")
         self.now.set_xdata([shown, shown])
+        late = shown > self.max_steps / 2  # the label on the inner side of the line
+        self.now_label.set(x=shown + (-0.01 if late else 0.01) * self.max_steps, ha="right" if late else "left")
+        self.now_label.set_text(f"step {shown}")
         self.legend.get_texts()[0].set_text(label)
         # the static part depends on the constant and the activation: this static text names both
         stopped = f" ({'; '.join(stops)})" if stops else ""

@@ -406,7 +406,7 @@ class GaussianView(View):
             ax.set_title("layer 50", fontsize=8)
         for ax in (axes["f"], axes["b"]):
             ax.set_ylim(1e-200, 1e200)
-        freeze_layout(fig)
+        freeze_layout(fig, positions=True)
 
     def update(self, std=0.1, activation="sigmoid", depth=10, width=100):
         name = get_activation(activation).name

@@ -273,7 +273,7 @@ class HeView(View):
         self.title = self.dynamic(self.figure.suptitle("Var(W) = gain²/n_in", fontsize=10))
         for ax in axes:
             ax.set_ylim(1e-30, 1e30)  # the widest tick labels it can show, for the frozen layout
-        freeze_layout(self.figure)
+        freeze_layout(self.figure, positions=True)
 
     def update(self, init="he", mode="fan_in", negative_slope=0.1, activation="relu", depth=30, widths="funnel"):
         spec = init_spec(init, mode, activation, negative_slope)

@@ -284,15 +284,16 @@ class XavierView(View):
         super().__init__(figure(1, 3, width=13, height=3.6)[0], dpi=dpi)
         self.seed, self.name_activation = seed, name_activation
         axes = self.figure.axes
-        self.weights = WeightHistogram(axes[0], view=self)
+        # the histogram depends on the fans, the distribution and the depth only, not on the activation: it is
+        # part of the background, which is drawn again (or restored) when those change (background_key)
+        self.weights = WeightHistogram(axes[0])
         self.forward = DepthProfile(axes[1], ylabel="std of activations $h_l$", color=XAVIER, view=self)
         self.backward = DepthProfile(
             axes[2], ylabel=r"std of $\partial L/\partial h_l$", color=XAVIER, direction="backward", view=self
         )
         axes[1].set_title("forward (dots: measured · band: theory)", fontsize=9)
         axes[2].set_title("backward, from a unit gradient at the top", fontsize=9)
-        # static texts: a new suptitle comes with new fans or depth, which redraw the background anyway
-        self.title = self.figure.suptitle("Xavier", fontsize=10)
+        self.title = self.figure.suptitle("Xavier", fontsize=10)  # static too: it names the fans and the depth
         self.weights.legend.set_visible(False)  # in words below the axis: a legend costs a text draw per update
         axes[0].set_xlabel("weight value (bars: sampled · line: the density drawn from)", fontsize=9)
         self._histogram_key = self._theory_key = None
@@ -305,7 +306,10 @@ class XavierView(View):
         axes[0].set_ylim(0, 100)  # the widest tick labels it can show, for the frozen layout
         for ax in axes[1:]:
             ax.set_ylim(1e-30, 1e30)
-        freeze_layout(self.figure)
+        freeze_layout(self.figure, positions=True)
+
+    def background_key(self):
+        return self._histogram_key
 
     def _theories(self, widths, weight_var):
         """Forward and backward theory of every activation the panel offers, for these widths (cached)."""
