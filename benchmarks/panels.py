@@ -147,13 +147,15 @@ def worker():
                 panels[lesson].update()
         panel = panels[lesson]
         fast = getattr(getattr(panel, "view", None), "fast", None)
-        draws = fast.background_draws if fast is not None else 0
+        draws = (fast.background_draws, fast.part_draws) if fast is not None else (0, 0)
         times = []
         for settings in request["settings"]:
             start = time.perf_counter()
             panel.update(**settings)
             times.append((time.perf_counter() - start) * 1e3)
-        redrawn = (fast.background_draws - draws) if fast is not None else None
+        redrawn = None
+        if fast is not None:  # full background draws, and partial ones (only the axes that changed)
+            redrawn = [fast.background_draws - draws[0], fast.part_draws - draws[1]]
         print(json.dumps({"ms": times, "backgrounds": redrawn}), flush=True)
 
 
@@ -244,12 +246,13 @@ def report(samples):
             target = f"≤ {RELEASE_TARGET_MS:.0f} ms"
             ok = new <= RELEASE_TARGET_MS
         verdict = _verdict(ok) + ("" if "old" in entry else " (new only)")
-        backgrounds = sum(b for b in entry["backgrounds"] if b is not None)
+        counted = [b for b in entry["backgrounds"] if b is not None]
+        full, partial = sum(b[0] for b in counted), sum(b[1] for b in counted)
         old_text = f"{old:6.1f}ms" if "old" in entry else f"{'—':>8s}"
         ratio_text = f"{ratio:6.2f}" if "old" in entry else f"{'':6s}"
         lines.append(
             f"{NOTEBOOK[lesson] + ' ' + lesson + ' · ' + name:44s} {new:6.1f}ms {old_text} {ratio_text}  {target:24s} "
-            f"{verdict}  (n={len(entry['new'])}, {backgrounds} background redraws)"
+            f"{verdict}  (n={len(entry['new'])}, {full} full + {partial} partial background redraws)"
         )
         rows.append({"lesson": lesson, "what": name, "kind": entry["kind"], "new_ms": new, "old_ms": old, "met": ok})
     print("\n".join(lines))

@@ -97,14 +97,14 @@ def test_switches_and_the_slope_never_move_the_axes():
     panel = he.panel()
     panel.update(activation="leaky_relu")
     fast = panel.view.fast
-    before = fast.background_draws
+    before = fast.redraws
     for settings in ({"init": "xavier"}, {"mode": "fan_out"}, {"widths": "alternating"}, {"negative_slope": 0.0}):
         panel.update(activation="leaky_relu", **settings)
     for a in np.linspace(0, 1, 11):
         panel.update(activation="leaky_relu", init="xavier", negative_slope=float(a))
-    assert fast.background_draws == before
+    assert fast.redraws == before
     panel.update(activation="sigmoid")
-    assert fast.background_draws == before + 1
+    assert fast.redraws == before + 1
 
 
 def test_panel_limits_hold_every_measured_value():

@@ -143,3 +143,73 @@ def test_encode_png_is_lossless_and_rejects_what_it_cannot_write():
         encode_png(rgba[..., 0])
     with pytest.raises(ValueError, match="compress_level must be an int from 0 to 9"):
         encode_png(rgba, compress_level=11)
+
+
+def _two_axes_figure():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 2.5), dpi=50)
+    left, right = fig.subplots(1, 2)
+    fig.subplots_adjust(left=0.1, right=0.9, bottom=0.15, top=0.75, wspace=0.6)  # room between the parts
+    lines = [ax.plot([-0.5, 0, 0.5], [0, 1, 0])[0] for ax in (left, right)]  # away from the (static) spines
+    for ax in (left, right):
+        ax.set_ylim(-1, 3)
+    title = fig.suptitle("first", y=0.97)
+    fast = FastFigure(fig, parts=True)
+    fast.dynamic(*lines)
+    return fig, (left, right), title, fast
+
+
+def _changes():
+    # one or two parts at a time (when all three change, a full draw is as cheap and is what happens)
+    return [(5, "first", ""), (5, "second", ""), (100, "second", ""), (100, "third", "y"), (2, "third", "")]
+
+
+def _apply(parts, change):
+    fig, (left, right), title, fast = parts
+    limit, text, ylabel = change
+    left.set_xlim(-limit, limit)
+    title.set_text(text)
+    right.set_ylabel(ylabel)
+
+
+def test_only_the_parts_that_changed_are_drawn_again_and_the_image_is_a_full_draw():
+    fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
+    fast = fast_parts[3]
+    fast.png()
+    for step, change in enumerate(_changes()):
+        _apply(fast_parts, change)
+        _apply(full_parts, change)
+        assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE, f"step {step}: {change}"
+    assert (fast.background_draws, fast.part_draws) == (1, 5)  # never the whole figure again
+
+
+def test_a_part_that_reaches_into_its_neighbour_draws_the_neighbour_again_too():
+    fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
+    fast = fast_parts[3]
+    fast.png()
+    for _, (left, _), _, _ in (fast_parts, full_parts):
+        left.set_xlabel("a label long enough to reach well under the right-hand axes", fontsize=14)
+    assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE
+    assert (fast.background_draws, fast.part_draws) == (1, 1)
+
+
+def test_when_every_part_is_touched_it_is_a_full_draw():
+    fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
+    fast = fast_parts[3]
+    fast.png()
+    for _, _, title, _ in (fast_parts, full_parts):
+        title.set(text="a title over both axes", fontsize=30, y=0.85)  # above the lines
+    assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE
+    assert (fast.background_draws, fast.part_draws) == (2, 0)
+
+
+def test_the_comparison_fails_when_a_partial_redraw_erases_nothing(monkeypatch):
+    fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
+    fast = fast_parts[3]
+    fast.png()
+    monkeypatch.setattr(FastFigure, "_blank_pixels", lambda self: np.array(self.canvas.buffer_rgba()))
+    for parts in (fast_parts, full_parts):
+        _apply(parts, (100, "first", ""))  # new tick labels drawn over the old ones
+    assert mismatch(fast.png(), full_parts[3].png(full=True)) > MAX_SHARE
+    assert fast.part_draws == 1

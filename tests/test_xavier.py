@@ -127,16 +127,16 @@ def test_activation_switches_keep_the_background_and_distributions_keep_theirs()
     panel = xavier.panel()
     fast = panel.view.fast
     panel.update()
-    before = fast.background_draws
+    before = fast.redraws
     for activation in ("sigmoid", "relu", "leaky_relu", "linear", "tanh"):
         panel.update(activation=activation)
-    assert fast.background_draws == before  # limits hold every activation's theory for these fans
+    assert fast.redraws == before  # limits hold every activation's theory for these fans
     # the weight histogram is in the background: a new distribution draws it once, then it is kept
     for distribution in ("normal", "uniform", "normal", "uniform"):
         panel.update(distribution=distribution)
-    assert fast.background_draws == before + 1
+    assert fast.redraws == before + 1
     panel.update(fan_in=500)
-    assert fast.background_draws == before + 2
+    assert fast.redraws == before + 2
 
 
 def test_histogram_is_reused_when_only_the_activation_changes(monkeypatch):

@@ -71,10 +71,13 @@ class View:
     ``png()`` is the fast redraw, ``png(full=True)`` the plain one (the tests compare the two).
     """
 
+    partial_redraws = False
+    """True: a change to one axes redraws that axes only (see ``FastFigure``'s ``parts``)."""
+
     def __init__(self, figure, *, dpi=80):
         self.figure = figure
         figure.set_dpi(dpi)
-        self.fast = FastFigure(figure, key=self.background_key)
+        self.fast = FastFigure(figure, key=self.background_key, parts=self.partial_redraws)
 
     def dynamic(self, *artists):
         return self.fast.dynamic(*artists)

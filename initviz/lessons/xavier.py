@@ -308,8 +308,10 @@ class XavierView(View):
             ax.set_ylim(1e-30, 1e30)
         freeze_layout(self.figure, positions=True)
 
+    partial_redraws = True  # new fans change the histogram's axes, often alone
+
     def background_key(self):
-        return self._histogram_key
+        return {self.weights.ax: self._histogram_key}  # only that axes shows the weights
 
     def _theories(self, widths, weight_var):
         """Forward and backward theory of every activation the panel offers, for these widths (cached)."""
