@@ -27,10 +27,7 @@ import json
 import os
 import platform
 import re
-import secrets
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -115,47 +112,9 @@ CLEAR_JS = """() => {
 
 @contextlib.contextmanager
 def lab_server():
-    """JupyterLab on 127.0.0.1 serving a temporary copy of notebooks/, as tests/test_browser.py's ``lab`` fixture."""
-    with tempfile.TemporaryDirectory(prefix="initviz-bench-lab-") as tmp:
-        base = Path(tmp)
-        root = base / "notebooks"
-        shutil.copytree(ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        for name, values in tb.LAB_SETTINGS.items():
-            path = base / "settings" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(values))
-        token, port = secrets.token_hex(24), tb.free_port()
-        env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
-        env.pop("MPLBACKEND", None)
-        log = base / "server.log"
-        command = [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            f"--IdentityProvider.token={token}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={root}",
-            f"--LabApp.user_settings_dir={base / 'settings'}",
-            f"--LabApp.workspaces_dir={base / 'workspaces'}",
-            "--LabApp.extension_manager=readonly",
-            "--ServerApp.terminals_enabled=False",
-        ] + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
-        with open(log, "w") as log_file:
-            process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=base)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            tb.wait_for_server(f"{url}/api/status?token={token}", process, log)
-            yield {"url": url, "token": token, "root": root, "log": log}
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """JupyterLab serving a temporary copy of notebooks/: tests/test_browser.py's server, in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="initviz-bench-lab-") as tmp, tb.lab_server(Path(tmp)) as server:
+        yield server
 
 
 def open_and_run(page, lab, name):

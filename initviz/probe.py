@@ -102,13 +102,31 @@ def _unit_normals(widths, seeds, dtype):
     return _cached(("unit", widths, tuple(seeds), np.dtype(dtype).str), make)
 
 
-def _weights(spec, widths, seeds, dtype):
-    """The stacked weights of one net per seed. The normal family is std·N(0, 1) of one cached draw."""
+_scaled = OrderedDict()  # (widths, seeds, dtype) → buffers that std·N(0, 1) is written into, reused
+
+
+def _scaled_buffers(units, key):
+    """Buffers for std·N(0, 1), reused from call to call: new arrays of this size cost more in page faults
+    than the multiplication itself. :func:`probe` keeps copies of what it hands out, never the buffers."""
+    if key not in _scaled:
+        _scaled[key] = [np.empty_like(z) for z in units]
+        size = lambda v: sum(a.nbytes for a in v)  # noqa: E731
+        while len(_scaled) > 1 and (len(_scaled) > 4 or sum(map(size, _scaled.values())) > _CACHE_BYTES // 4):
+            _scaled.popitem(last=False)
+    _scaled.move_to_end(key)
+    return _scaled[key]
+
+
+def _weights(spec, widths, seeds, dtype, variances):
+    """The stacked weights of one net per seed (Var(W_l) = ``variances[l]``), and whether they are reused
+    buffers that the next call overwrites. The normal family is std·N(0, 1) of one cached draw."""
     name, options = spec
     shapes = list(zip(widths[:-1], widths[1:]))
     if name in _NORMAL_FAMILY and options.get("mean", 0.0) == 0.0:
-        stds = [dtype.type(np.sqrt(weight_variance(spec, shape))) for shape in shapes]
-        return [z * s for z, s in zip(_unit_normals(widths, seeds, dtype), stds)]
+        stds = [dtype.type(np.sqrt(v)) for v in variances]
+        units = _unit_normals(widths, seeds, dtype)
+        buffers = _scaled_buffers(units, (widths, tuple(seeds), np.dtype(dtype).str))
+        return [np.multiply(z, s, out=out) for z, s, out in zip(units, stds, buffers)], True
 
     def make():
         nets = []
@@ -120,7 +138,7 @@ def _weights(spec, widths, seeds, dtype):
     # cached like the unit normals (a panel that switches only the activation reuses them); a copy is
     # returned, so a probe's weights stay writable and editing them leaves the cache alone
     key = ("draw", name, tuple(sorted(options.items())), widths, tuple(seeds), np.dtype(dtype).str)
-    return [w.copy() for w in _cached(key, make)]
+    return [w.copy() for w in _cached(key, make)], False
 
 
 def _signals(widths, n_samples, seed, dtype):
@@ -288,7 +306,8 @@ def probe(
     dtype = _checks.float_dtype(dtype)
     seeds = range(seed, seed + nets)
     with one_blas_thread():  # small products: see _threads.py
-        weights = _weights(spec, widths, seeds, dtype)
+        weight_vars = np.array([weight_variance(spec, shape) for shape in zip(widths[:-1], widths[1:])])
+        weights, reused = _weights(spec, widths, seeds, dtype, weight_vars)
         signals = [_signals(widths, n_samples, s, dtype) for s in seeds]
         x, g = np.stack([xg[0] for xg in signals]), np.stack([xg[1] for xg in signals])
         biases = [None] * (len(widths) - 1)
@@ -298,7 +317,6 @@ def probe(
         zs, hs, grads = _run(weights, biases, phi, x, g)
         forward = batch_layer_stats(hs, phi.name)
         backward = batch_layer_stats(grads, detail=False)
-    weight_vars = np.array([weight_variance(spec, shape) for shape in zip(widths[:-1], widths[1:])])
     theory = None
     if _zero_mean(spec):
         theory = predict_layers(widths, weight_vars, phi, bias_var=bias_std**2, negative_slope=phi.negative_slope)
@@ -311,7 +329,7 @@ def probe(
         nets=nets,
         bias_std=bias_std,
         inputs=x[0],
-        weights=first(weights),
+        weights=[w.copy() for w in first(weights)] if reused else first(weights),
         pre_activations=first(zs),
         activations=first(hs),
         grad_activations=first(grads),

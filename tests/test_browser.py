@@ -14,6 +14,7 @@ Run: pytest -s tests/test_browser.py   (-s shows the time per notebook; pytest -
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -97,12 +98,13 @@ def wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"jupyter lab did not answer {url} within {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 with a random token, serving a temporary copy of notebooks/."""
-    require(CHROMIUM.exists(), f"{CHROMIUM} not found (Debian: apt-get install chromium)")
-    require(importlib.util.find_spec("playwright") is not None, "playwright is not installed (pip install playwright)")
-    base = tmp_path_factory.mktemp("lab")
+@contextlib.contextmanager
+def lab_server(base):
+    """A JupyterLab server on 127.0.0.1 with a random token, serving a copy of notebooks/ made in ``base``.
+
+    Yields ``{"url", "token", "root", "log"}``; the server is stopped on exit. The ``lab`` fixture and
+    benchmarks/browser_panels.py both start it here.
+    """
     root = base / "notebooks"
     shutil.copytree(ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     settings = base / "settings"
@@ -149,6 +151,15 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 with a random token, serving a temporary copy of notebooks/."""
+    require(CHROMIUM.exists(), f"{CHROMIUM} not found (Debian: apt-get install chromium)")
+    require(importlib.util.find_spec("playwright") is not None, "playwright is not installed (pip install playwright)")
+    with lab_server(tmp_path_factory.mktemp("lab")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

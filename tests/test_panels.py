@@ -213,3 +213,62 @@ def test_the_comparison_fails_when_a_partial_redraw_erases_nothing(monkeypatch):
         _apply(parts, (100, "first", ""))  # new tick labels drawn over the old ones
     assert mismatch(fast.png(), full_parts[3].png(full=True)) > MAX_SHARE
     assert fast.part_draws == 1
+
+
+def _revisits():
+    # the last state is new for the figure (so no kept background fits) but not for the left axes
+    return [(5, "first", ""), (100, "first", ""), (100, "second", ""), (5, "second", "")]
+
+
+def test_a_part_drawn_before_in_the_same_state_is_pasted_back_and_matches_a_full_draw(monkeypatch):
+    fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
+    fig, (left, _), _, fast = fast_parts
+    fast.png()
+    drawn = []
+    draw = type(left).draw
+    monkeypatch.setattr(type(left), "draw", lambda ax, renderer: (drawn.append(ax), draw(ax, renderer))[1])
+    for step, change in enumerate(_revisits()):
+        _apply(fast_parts, change)
+        _apply(full_parts, change)
+        drawn.clear()
+        assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE, f"step {step}: {change}"
+    assert left not in drawn  # the left axes at limit 5 came back from what it drew at the first step
+    assert fast.part_draws == 4  # every step drew a part or pasted one, none drew the whole figure
+
+
+def test_the_comparison_fails_when_a_part_is_pasted_back_from_another_state(monkeypatch):
+    fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
+    fast = fast_parts[3]
+    fast.png()
+
+    def paste_any(self, part, part_key, pixels):  # ignores the state: the first block this part left
+        for (owner, _), (box, block) in self._drawn_parts.items():
+            if owner == id(part) and block is not None:
+                height = pixels.shape[0]
+                pixels[height - box[3] : height - box[1], box[0] : box[2]] = block
+                return True
+        return False
+
+    monkeypatch.setattr(FastFigure, "_paste", paste_any)
+    worst = 0.0
+    for change in _revisits()[1:] + [(100, "third", "")]:
+        _apply(fast_parts, change)
+        _apply(full_parts, change)
+        worst = max(worst, mismatch(fast.png(), full_parts[3].png(full=True)))
+    assert worst > MAX_SHARE, "a part pasted back in the wrong state went unnoticed"
+
+
+def test_parts_are_measured_when_the_figure_settles_and_a_change_before_that_draws_everything():
+    fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
+    fast = fast_parts[3]
+    fast.png(settle=False)  # a new background whose parts nobody measured yet
+    for step, change in enumerate([(5, "first", ""), (100, "first", "")]):
+        _apply(fast_parts, change)
+        _apply(full_parts, change)
+        assert mismatch(fast.png(settle=False), full_parts[3].png(full=True)) <= MAX_SHARE, f"step {step}"
+    assert (fast.background_draws, fast.part_draws) == (3, 0)  # unmeasured: each change drew the whole figure
+    fast.settle()
+    for parts in (fast_parts, full_parts):
+        _apply(parts, (100, "second", ""))
+    assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE
+    assert (fast.background_draws, fast.part_draws) == (3, 1)

@@ -5,7 +5,8 @@ what a full redraw costs. :class:`FastFigure` draws the figure once *without* it
 (the lines, histograms, images and texts a view changes), keeps that background, and on each
 update restores it and draws only the dynamic artists on top (matplotlib's blitting). The background
 is drawn again only when something static changed: an axis limit or scale, an axes shown or hidden,
-a static text. A view keeps that rare by choosing its limits with :func:`stable_log_limits`.
+a static text. A view keeps that rare by choosing its limits with :func:`stable_log_limits`, and with
+``parts=True`` only the axes or texts that changed are drawn again.
 
 The last few backgrounds are kept, by what they show: a slider moved back and forth over a limit change
 restores the background it had before instead of drawing it again.
@@ -65,9 +66,9 @@ class FastFigure:
 
     ``parts=True``: when only some parts changed (an axes' limits, a static text), only those parts, and
     any part their area touches, are drawn again, into the background, where they lie (:meth:`_redraw_parts`).
-    Knowing where each part lies costs a few ms per axes after each full draw, so it pays only in a figure
-    whose axes often change alone (03's weight histogram). ``background_draws`` counts full draws,
-    ``part_draws`` the partial ones.
+    Where each part lies is measured once per state of the part, after a full draw by :meth:`settle` (which
+    a panel calls once its image is sent); a part that comes back to a state it was drawn in, alone in its
+    area, is pasted back instead of drawn. ``background_draws`` counts full draws, ``part_draws`` partial ones.
     """
 
     def __init__(self, figure, *, compress_level=1, backgrounds=8, key=None, parts=False):
@@ -83,6 +84,10 @@ class FastFigure:
         self._kept = OrderedDict()  # static key → (background, extents), the most recently used last
         self._keep = backgrounds
         self._blank = None  # the figure's own patch alone: what an erased part's area goes back to
+        # (part, its key) → where it draws, and what it draws there when no other part shares that area:
+        # a part drawn before in the same state is pasted back, not drawn again (the most recent last)
+        self._drawn_parts = OrderedDict()
+        self._unmeasured = None  # the key of a full draw whose parts settle() has yet to measure
         self.background_draws = 0  # how often the static part had to be drawn again (benchmarks print it)
         self.part_draws = 0  # how often only some parts were
 
@@ -159,17 +164,62 @@ class FastFigure:
         x1, y1 = max(b.x1 for b in boxes), max(b.y1 for b in boxes)
         return math.floor(x0) - 2, math.floor(y0) - 2, math.ceil(x1) + 2, math.ceil(y1) + 2
 
-    def _measure(self):
-        renderer = self.canvas.get_renderer()
-        return {id(part): self._extent(part, renderer) if part.get_visible() else () for part in self._parts()}
+    def _known_extent(self, part, part_key, renderer):
+        """:meth:`_extent` of a visible part, measured once per state of the part (its key)."""
+        known = self._drawn_parts.get((id(part), part_key))
+        return known[0] if known is not None else self._extent(part, renderer)
 
-    def _draw_background(self):
+    def _measure(self, parts, keys):
+        renderer = self.canvas.get_renderer()
+        return {
+            id(part): self._known_extent(part, key, renderer) if part.get_visible() else ()
+            for part, key in zip(parts, keys)
+        }
+
+    def _remember(self, parts, keys, pixels):
+        """Keep each part's extent, and its pixels where it shares its area with no other part."""
+        height = pixels.shape[0]
+        for part, key in zip(parts, keys):
+            box = self._extents.get(id(part))
+            if not box:
+                continue
+            alone = not any(other and o != id(part) and _overlap(box, other) for o, other in self._extents.items())
+            x0, y0, x1, y1 = box
+            inside = alone and x0 >= 0 and y0 >= 0 and x1 <= pixels.shape[1] and y1 <= height
+            block = pixels[height - y1 : height - y0, x0:x1].copy() if inside else None
+            self._drawn_parts[(id(part), key)] = (box, block)
+            self._drawn_parts.move_to_end((id(part), key))
+        while len(self._drawn_parts) > 4 * self._keep:
+            self._drawn_parts.popitem(last=False)
+
+    def _draw_background(self, key=None):
         show = self._hidden()
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self._extents = self._measure() if self.parts else {}
+        self._extents = {}
+        self._unmeasured = key if self.parts and _shaped(key) else None  # measured by settle()
         show()
         self.background_draws += 1
+
+    def settle(self):
+        """Measure where each part of a newly drawn background lies, so a later change redraws only its parts.
+
+        :meth:`png` does it after encoding; a panel calls it after it has sent the image, so the student
+        does not wait for it. Nothing to do unless a full draw (with ``parts=True``) happened since.
+        """
+        key, self._unmeasured = self._unmeasured, None
+        parts = self._parts()
+        if key is None or self._background is None or len(key[1]) != len(parts) or key != self._static_key():
+            return  # the figure changed since: its parts stay unknown, and the next change draws it all
+        show = self._hidden()
+        try:
+            self._extents = self._measure(parts, key[1])
+            self.canvas.restore_region(self._background)  # the background alone: what each part drew
+            self._remember(parts, key[1], np.asarray(self.canvas.buffer_rgba()))
+        finally:
+            show()
+        if key in self._kept:
+            self._kept[key] = (self._background, dict(self._extents))
 
     def _redraw_parts(self, key):
         """Draw again only the parts whose key changed, over the current background. False: not possible.
@@ -179,12 +229,11 @@ class FastFigure:
         figure's drawing order, so the area ends up as a full draw would leave it. If that reaches every
         part, a full draw is as cheap: False.
         """
-        if not all(isinstance(k, tuple) and len(k) == 2 for k in (key, self._key)):
+        if not (_shaped(key) and _shaped(self._key)):
             return False  # not keys of _static_key's shape (a test may replace it)
         (wide, parts), (old_wide, old_parts) = key, self._key
         figure = self.figure
-        others = (figure.legends, figure.lines, figure.patches, figure.images, getattr(figure, "subfigs", []))
-        if wide != old_wide or len(parts) != len(old_parts) or any(others):
+        if wide != old_wide or len(parts) != len(old_parts) or not _only_axes_and_texts(figure):
             return False
         current = self._parts()
         if not all(self._extents.get(id(p)) is not None for p in current):
@@ -195,7 +244,7 @@ class FastFigure:
             areas, new_extents = {}, {}
             for part, new_key, old_key in zip(current, parts, old_parts):
                 if new_key != old_key:
-                    new = self._extent(part, renderer) if part.get_visible() else ()
+                    new = self._known_extent(part, new_key, renderer) if part.get_visible() else ()
                     if new is None:
                         return False
                     new_extents[id(part)] = new
@@ -221,15 +270,33 @@ class FastFigure:
                     x0, y0, x1, y1 = max(area[0], 0), max(area[1], 0), min(area[2], width), min(area[3], height)
                     rows = slice(height - y1, height - y0)  # display y runs up, rows run down
                     pixels[rows, x0:x1] = blank[rows, x0:x1]
+            for part in current:
+                if id(part) in areas:
+                    self._extents[id(part)] = new_extents[id(part)]
+            keys = dict(zip(map(id, current), parts))
             order = sorted((p for p in current if id(p) in areas), key=lambda p: p.get_zorder())  # stable: axes first
             for part in order:
-                if part.get_visible():
+                if part.get_visible() and not self._paste(part, keys[id(part)], pixels):
                     part.draw(renderer)
-                self._extents[id(part)] = new_extents[id(part)]
+            self._remember(order, [keys[id(p)] for p in order], pixels)
             self._background = self.canvas.copy_from_bbox(figure.bbox)
         finally:
             show()
         self.part_draws += 1
+        return True
+
+    def _paste(self, part, part_key, pixels):
+        """Put back what ``part`` drew before in this state, if it shares its area with no other part."""
+        known = self._drawn_parts.get((id(part), part_key))
+        if known is None or known[1] is None or known[0] != self._extents.get(id(part)):
+            return False
+        box = known[0]
+        if any(other and o != id(part) and _overlap(box, other) for o, other in self._extents.items()):
+            return False
+        x0, y0, x1, y1 = box
+        height = pixels.shape[0]
+        pixels[height - y1 : height - y0, x0:x1] = known[1]
+        self._drawn_parts.move_to_end((id(part), part_key))
         return True
 
     def _blank_pixels(self):
@@ -237,7 +304,8 @@ class FastFigure:
             renderer = self.canvas.get_renderer()
             saved = self.canvas.copy_from_bbox(self.figure.bbox)
             renderer.clear()
-            self.figure.patch.draw(renderer)
+            for patch in _patches(self.figure):  # the figure's, then its subfigures': what lies under every part
+                patch.draw(renderer)
             self._blank = np.array(self.canvas.buffer_rgba())
             self.canvas.restore_region(saved)
         return self._blank
@@ -254,7 +322,7 @@ class FastFigure:
                 self.canvas.restore_region(self._background)
             else:
                 if self._background is None or not self._redraw_parts(key):
-                    self._draw_background()
+                    self._draw_background(key)
                 self._kept[key] = (self._background, dict(self._extents))
                 while len(self._kept) > self._keep:
                     self._kept.popitem(last=False)
@@ -275,10 +343,16 @@ class FastFigure:
         self._background = None  # the canvas now holds the dynamic artists too
         return pixels
 
-    def png(self, *, full=False):
-        """PNG bytes of the current state: the fast way, or the plain full draw with ``full=True``."""
+    def png(self, *, full=False, settle=True):
+        """PNG bytes of the current state: the fast way, or the plain full draw with ``full=True``.
+
+        ``settle=False`` leaves measuring a new background's parts to a later :meth:`settle`.
+        """
         pixels = self.render_full() if full else self.render()
-        return encode_png(pixels, compress_level=self.compress_level)
+        data = encode_png(pixels, compress_level=self.compress_level)
+        if settle:
+            self.settle()
+        return data
 
 
 def _text_boxes(text, renderer):
@@ -295,6 +369,29 @@ def _axes_boxes(ax, renderer):
 
     texts = [c for c in ax.get_children() if isinstance(c, Text) and c.get_visible() and c.get_bbox_patch()]
     return [ax.get_tightbbox(renderer), *(box for t in texts for box in _text_boxes(t, renderer))]
+
+
+def _only_axes_and_texts(figure):
+    """Whether the figure draws nothing but its axes and texts (its subfigures: their axes only)."""
+    others = (figure.legends, figure.lines, figure.patches, figure.images)
+    subfigures = getattr(figure, "subfigs", [])
+    return not any(others) and all(_only_axes_and_texts(sub) and not _texts_of(sub) for sub in subfigures)
+
+
+def _texts_of(figure):
+    sup = [getattr(figure, f"_sup{part}", None) for part in ("title", "xlabel", "ylabel")]
+    return [*figure.texts, *(t for t in sup if t is not None)]
+
+
+def _patches(figure):
+    yield figure.patch
+    for sub in getattr(figure, "subfigs", []):
+        yield from _patches(sub)
+
+
+def _shaped(key):
+    """Whether ``key`` has :meth:`FastFigure._static_key`'s shape (a test may replace that method)."""
+    return isinstance(key, tuple) and len(key) == 2 and isinstance(key[1], tuple)
 
 
 def _union(boxes):

@@ -21,6 +21,7 @@ from .fast import FastFigure, stable_limits, stable_log_limits
 __all__ = [
     "figure",
     "freeze_layout",
+    "detach_title",
     "View",
     "state_text",
     "set_state",
@@ -64,6 +65,26 @@ def freeze_layout(fig, *, positions=False):
     return fig
 
 
+def detach_title(ax):
+    """Draw ``ax``'s title as a figure text at the same place; returns that text.
+
+    Call it after :func:`freeze_layout` with ``positions=True``. The title is then a part of its own: when
+    the axes' limits change, a partial redraw (``FastFigure(parts=True)``) draws the axes without it.
+    """
+    title = ax.title
+    text = ax.figure.text(
+        *title.get_position(),
+        title.get_text(),
+        transform=title.get_transform(),
+        fontproperties=title.get_fontproperties(),
+        ha=title.get_ha(),
+        va=title.get_va(),
+        color=title.get_color(),
+    )
+    title.set_text("")
+    return text
+
+
 class View:
     """A figure that a panel redraws: build the artists in ``__init__``, change them in ``update(**values)``.
 
@@ -93,8 +114,8 @@ class View:
     def update(self, **values):  # pragma: no cover - every view defines its own
         raise NotImplementedError
 
-    def png(self, *, full=False):
-        return self.fast.png(full=full)
+    def png(self, *, full=False, settle=True):
+        return self.fast.png(full=full, settle=settle)
 
 
 def _verdict_parts(verdict):
@@ -292,29 +313,36 @@ class WeightHistogram:
         (self.curve,) = ax.plot([], [], color=palette.REFERENCE, lw=1.4, label="density drawn from")
         self.note = ax.text(0.02, 0.95, "", transform=ax.transAxes, ha="left", va="top", fontsize=8)
         self.steps.set_label("sampled weights")
+        ax.set_title("", fontsize=10)
         ax.set_xlabel("weight value")
         ax.set_ylabel("density")
         self.legend = ax.legend(fontsize=7, loc="upper right")
         if view is not None:
             view.dynamic(self.steps, self.curve, self.note, ax.title, self.legend)
 
-    def update(self, weights, density, std, *, title=None):
-        """``density(x)`` is the distribution's density; the x-range is ±4 std."""
+    def update(self, weights, density, std, *, title=None, in_std_units=False, heading=""):
+        """``density(x)`` is the distribution's density; the x-range is ±4 std.
+
+        ``in_std_units=True`` plots w/std (and its density), so the axes stay the same for every std.
+        ``heading``: a line above the note (the sample size and both stds).
+        """
         weights = np.asarray(weights, dtype=np.float64).ravel()
-        reach = 4.0 * std
+        unit = std if in_std_units else 1.0
+        reach = 4.0 * std / unit
         edges = np.linspace(-reach, reach, self.bins + 1)
-        counts = np.histogram(weights, bins=self.bins, range=(-reach, reach))[0]
+        counts = np.histogram(weights / unit, bins=self.bins, range=(-reach, reach))[0]
         height = counts / (weights.size * (edges[1] - edges[0]))
         self.steps.set_data(height, edges)
         x = np.linspace(-reach, reach, 801)
-        y = density(x)
+        y = density(x * unit) * unit
         self.curve.set_data(x, y)
         self.ax.set_xlim(-reach, reach)
         self.ax.set_ylim(0, 1.55 * max(height.max(), y.max()))
         few = ": too few for\na smooth histogram" if weights.size < 1000 else ""
-        self.note.set_text(f"{weights.size:,} weights{few}\nsample std {weights.std():.3g}\nformula std {std:.3g}")
+        lines = f"{weights.size:,} weights{few}\nsample std {weights.std():.3g}\nformula std {std:.3g}"
+        self.note.set_text(f"{heading}\n{lines}" if heading else lines)
         if title is not None:
-            self.ax.set_title(title, fontsize=10)
+            self.ax.title.set_text(title)  # where and how the axes' title was set up (its pad and size kept)
         return self
 
 

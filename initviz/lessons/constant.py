@@ -3,10 +3,8 @@
 The numerics come from initviz (``MLP``, ``symmetry``): a constant init makes every hidden unit of a
 layer identical (the columns of ``W1``), training keeps them identical, and a random init breaks the
 symmetry. This module only draws that and checks the exercises. A teacher who wants to change
-notebook 01 edits this file and the notebook.
-
-Colour scales: weights and gradients take the signed scale centred at 0; values that are never
-negative (sigmoid and ReLU outputs, probabilities) take the sequential one (``views.heatmap``).
+notebook 01 edits this file and the notebook. Colour scales: weights and gradients take the signed
+scale centred at 0; values never negative (sigmoid and ReLU outputs) the sequential one (``heatmap``).
 """
 
 from __future__ import annotations
@@ -269,8 +267,10 @@ class SymmetryView(View):
 
     Only what the steps slider changes is dynamic. The rest (``W1`` at init, the accuracy curves, the
     legend) depends on the constant and the activation alone, and the suptitle, a static text, names
-    both: when either changes, the suptitle changes and the background is drawn again (``FastFigure``).
+    both: when either changes, the suptitle changes, and the parts that show them are drawn again.
     """
+
+    partial_redraws = True  # a new constant value redraws its own axes and the title, not the whole figure
 
     def __init__(
         self, data=None, *, hidden=HIDDEN, max_steps=300, every=10, lr=0.3, random_init="xavier_normal", dpi=80

@@ -362,6 +362,8 @@ class GaussianView(View):
     a layer collapsed below 10⁻³) and the saturated or dead share (broken from one half on).
     """
 
+    partial_redraws = True  # a new width changes the title alone; a new depth most of the axes
+
     def __init__(self, *, n_histograms=4, dpi=72, seed=0):
         # equal histograms on top; below, the two profiles get the room their verdicts need
         fig = Figure(figsize=(12, 5.6), layout="constrained")

@@ -260,7 +260,7 @@ class HeView(View):
     depth and the activation only (:func:`_panel_limits`).
     """
 
-    def __init__(self, *, nets=4, n_samples=32, dpi=80):
+    def __init__(self, *, nets=4, n_samples=16, dpi=80):
         super().__init__(figure(1, 2, width=10.5, height=3.4)[0], dpi=dpi)
         self.nets, self.n_samples = nets, n_samples
         axes = self.figure.axes
@@ -271,6 +271,7 @@ class HeView(View):
         axes[0].set_title(f"forward · dots: mean of {nets} nets, {n_samples} inputs · band: theory", fontsize=9)
         axes[1].set_title("backward, from a randn gradient at the top", fontsize=9)
         self.title = self.dynamic(self.figure.suptitle("Var(W) = gain²/n_in", fontsize=10))
+        self.activation_label = ""
         for ax in axes:
             ax.set_ylim(1e-30, 1e30)  # the widest tick labels it can show, for the frozen layout
         freeze_layout(self.figure, positions=True)
@@ -288,24 +289,25 @@ class HeView(View):
         self.backward.update(p.backward.std, theory=p.theory.gradient_std, verdict=p.backward_verdict)
         for profile in (self.forward, self.backward):
             profile.ax.set_ylim(*limits)
-        act = get_activation(activation, negative_slope).label
+        self.activation_label = get_activation(activation, negative_slope).label  # for panel_figure's title
         if init == "xavier":
             rule = "Xavier: Var(W) = 2/(n_in+n_out)"
         else:
             g2 = gain("leaky_relu", negative_slope) ** 2 if activation == "leaky_relu" else 2.0
             rule = f"He, {mode}: Var(W) = {g2:.3g}/{'n_in' if mode == 'fan_in' else 'n_out'}"
-        self.title.set_text(f"{rule}  ·  {act}")  # short: each glyph of a dynamic text costs ~0.1 ms per redraw
+        # short: each glyph of a dynamic text costs ~0.1 ms per redraw (the controls name the activation)
+        self.title.set_text(rule)
         return self
 
 
 def panel_figure(**settings):
     """The panel's view for ``settings`` (its defaults if none) as a static figure, for readers without widgets.
 
-    Its title also names the width pattern, which the live panel shows in its dropdown.
+    Its title also names the activation and the width pattern, which the live panel shows in its controls.
     """
     view = HeView().update(**settings)
     pattern = settings.get("widths", "funnel")
-    view.title.set_text(f"{view.title.get_text()}  ·  widths {WIDTH_PATTERNS[pattern]}")
+    view.title.set_text(f"{view.title.get_text()}  ·  {view.activation_label}  ·  widths {WIDTH_PATTERNS[pattern]}")
     return view.figure
 
 

@@ -7,6 +7,7 @@ checks the exercises. A teacher who wants to change notebook 03 edits this file 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
@@ -14,8 +15,18 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 from .. import _checks
 from ..activations import get as get_activation
 from ..draw import palette
+from ..draw.fast import stable_log_limits
 from ..draw.panel import Panel, choice_slider, dropdown, int_slider, toggle
-from ..draw.views import DepthProfile, View, WeightHistogram, figure, freeze_layout, integer_layers, set_state
+from ..draw.views import (
+    DepthProfile,
+    View,
+    WeightHistogram,
+    detach_title,
+    figure,
+    freeze_layout,
+    integer_layers,
+    set_state,
+)
 from ..init import initialize, weight_variance
 from ..probe import probe
 from ..theory import predict_layers
@@ -284,34 +295,42 @@ class XavierView(View):
         super().__init__(figure(1, 3, width=13, height=3.6)[0], dpi=dpi)
         self.seed, self.name_activation = seed, name_activation
         axes = self.figure.axes
-        # the histogram depends on the fans, the distribution and the depth only, not on the activation: it is
-        # part of the background, which is drawn again (or restored) when those change (background_key)
+        # the histogram is drawn in units of σ, so its axes are the same for every fan: a new fan redraws
+        # only its bars, its line and its note (dynamic), not its ticks and labels
         self.weights = WeightHistogram(axes[0])
+        self.dynamic(self.weights.steps, self.weights.curve, self.weights.note)  # its title names the distribution
         self.forward = DepthProfile(axes[1], ylabel="std of activations $h_l$", color=XAVIER, view=self)
         self.backward = DepthProfile(
             axes[2], ylabel=r"std of $\partial L/\partial h_l$", color=XAVIER, direction="backward", view=self
         )
-        axes[1].set_title("forward (dots: measured · band: theory)", fontsize=9)
-        axes[2].set_title("backward, from a unit gradient at the top", fontsize=9)
-        self.title = self.figure.suptitle("Xavier", fontsize=10)  # static too: it names the fans and the depth
+        # high enough above the top tick label that redrawing the axes (new limits) leaves the title alone
+        axes[0].set_title(" ", fontsize=9, pad=11)
+        axes[1].set_title("forward (dots: measured · band: theory)", fontsize=9, pad=11)
+        axes[2].set_title("backward, from a unit gradient at the top", fontsize=9, pad=11)
+        # static: the sliders name the fans and the depth, the histogram's note gives σ² (a title that changed
+        # with them would be drawn again for every fan)
+        self.title = self.figure.suptitle(
+            "Xavier: Var(W) = σ² = 2/(n_in+n_out)  ·  one net, widths n_in ↔ n_out ↔ n_in …", fontsize=10
+        )
         self.weights.legend.set_visible(False)  # in words below the axis: a legend costs a text draw per update
-        axes[0].set_xlabel("weight value (bars: sampled · line: the density drawn from)", fontsize=9)
+        axes[0].set_xlabel("weight / σ   (bars: sampled · line: the density drawn from)", fontsize=9)
+        axes[0].set_xlim(-4, 4)
+        axes[0].set_ylim(0, 0.62)  # the same for both distributions (the normal's peak is 0.40)
         self._histogram_key = self._theory_key = None
-        # few tick labels: the static background (drawn again for new fans or depth) is mostly text
+        self._measured = OrderedDict()  # settings → what the panel shows of its probe: a slider moved back is free
+        # few tick labels: the static background (drawn again for new limits or depth) is mostly text
         axes[0].xaxis.set_major_locator(MaxNLocator(nbins=4))
         axes[0].yaxis.set_major_locator(MaxNLocator(nbins=4))
         for ax in axes[1:]:
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=1))
             ax.yaxis.set_major_locator(LogLocator(numticks=6))
-        axes[0].set_ylim(0, 100)  # the widest tick labels it can show, for the frozen layout
-        for ax in axes[1:]:
-            ax.set_ylim(1e-30, 1e30)
+            ax.set_ylim(1e-30, 1e30)  # the widest tick labels they can show, for the frozen layout
         freeze_layout(self.figure, positions=True)
+        axes[0].title.set_y(axes[1].title.get_position()[1])  # one line of titles
+        for ax in axes[1:]:  # not drawn again with the axes when their limits change
+            detach_title(ax)
 
-    partial_redraws = True  # new fans change the histogram's axes, often alone
-
-    def background_key(self):
-        return {self.weights.ax: self._histogram_key}  # only that axes shows the weights
+    partial_redraws = True  # a new fan or depth often changes the limits of one profile, or the title alone
 
     def _theories(self, widths, weight_var):
         """Forward and backward theory of every activation the panel offers, for these widths (cached)."""
@@ -322,37 +341,64 @@ class XavierView(View):
             self._theory_key = key
         return self._theory
 
+    def _probed(self, fan_in, fan_out, distribution, activation, depth):
+        """What the panel draws of one probe: its stds, theory and verdicts, and some of its weights (cached)."""
+        key = (fan_in, fan_out, distribution, activation, depth)
+        if key in self._measured:
+            self._measured.move_to_end(key)
+            return self._measured[key]
+        widths = alternating_widths(fan_in, fan_out, depth)
+        p = probe(f"xavier_{distribution}", activation, widths=widths, n_samples=_rows(fan_in, fan_out), seed=self.seed)
+        pooled, count = [], 0
+        for w in p.weights:  # enough layers for a smooth histogram, not all of a big net
+            pooled.append(w.ravel())
+            count += w.size
+            if count >= 100_000:
+                break
+        self._measured[key] = result = (p.forward, p.backward, p.theory, p.forward_verdict, p.backward_verdict, pooled)
+        while len(self._measured) > 16:  # pooled weights are at most 100 000 floats each
+            self._measured.popitem(last=False)
+        return result
+
     def update(self, fan_in=100, fan_out=300, distribution="uniform", activation="tanh", depth=20):
-        widths = alternating_widths(fan_in, fan_out, _checks.integer("depth", depth, low=1, high=MAX_DEPTH))
+        depth = _checks.integer("depth", depth, low=1, high=MAX_DEPTH)
+        widths = alternating_widths(fan_in, fan_out, depth)
         _checks.choice("distribution", distribution, DISTRIBUTIONS)
         spec = f"xavier_{distribution}"
-        p = probe(spec, activation, widths=widths, n_samples=_rows(fan_in, fan_out), seed=self.seed)
+        forward, backward, theory, forward_verdict, backward_verdict, pooled = self._probed(
+            fan_in, fan_out, distribution, activation, depth
+        )
         std = math.sqrt(weight_variance(spec, (fan_in, fan_out)))
         key = (fan_in, fan_out, distribution, depth)
         if key != self._histogram_key:  # the weights do not depend on the activation
-            pooled, count = [], 0
-            for w in p.weights:  # enough layers for a smooth histogram, not all of a big net
-                pooled.append(w.ravel())
-                count += w.size
-                if count >= 100_000:
-                    break
             shape = "N(0, σ²)" if distribution == "normal" else "U[−√3σ, √3σ]"
-            self.weights.update(np.concatenate(pooled), _density(distribution, std), std, title=f"{spec}: {shape}")
-            self.weights.ax.set_ylim(0, 0.62 / std)  # the same for both distributions: no new background
+            self.weights.update(
+                np.concatenate(pooled),
+                _density(distribution, std),
+                std,
+                title=f"{spec}: {shape}",
+                in_std_units=True,
+                heading=f"σ² = 2/({fan_in}+{fan_out}) = {std**2:.3g}",
+            )
+            self.weights.ax.set_ylim(0, 0.62)
             self._histogram_key = key
         theories = self._theories(widths, weight_variance(spec, (fan_in, fan_out)))
-        for profile, stats, theory, verdict, curves in (
-            (self.forward, p.forward, p.theory.activation_std, p.forward_verdict, theories[0]),
-            (self.backward, p.backward, p.theory.gradient_std, p.backward_verdict, theories[1]),
+        for profile, stats, curve, verdict, curves in (
+            (self.forward, forward, theory.activation_std, forward_verdict, theories[0]),
+            (self.backward, backward, theory.gradient_std, backward_verdict, theories[1]),
         ):
-            profile.update(stats.std, theory=theory, verdict=verdict)
-            profile.ax.set_ylim(*_log_range(curves, stats.std))
+            profile.update(stats.std, theory=curve, verdict=verdict)
+            # kept while they hold the new range and are not much wider: a fan step seldom redraws the axes
+            profile.ax.set_ylim(
+                *stable_log_limits(profile.ax.get_ylim(), *_log_range(curves, stats.std), margin=0, slack=1.5)
+            )
             set_state(profile.state, verdict, prefix="" if verdict.healthy else f"{verdict.grade}:\n")
-        pattern = f"{fan_in}" if fan_in == fan_out else f"{fan_in} ↔ {fan_out}"
-        self.title.set_text(
-            f"Xavier: Var(W) = σ² = 2/(n_in+n_out) = {std**2:.3g}  ·  widths {pattern}  ·  {depth} layers, one net"
-            + (f"  ·  {get_activation(activation).label}" if self.name_activation else "")
-        )
+        if self.name_activation:  # a figure without sliders names its settings
+            pattern = f"{fan_in}" if fan_in == fan_out else f"{fan_in} ↔ {fan_out}"
+            self.title.set_text(
+                f"Xavier: Var(W) = σ² = 2/(n_in+n_out) = {std**2:.3g}  ·  widths {pattern}  ·  {depth} layers, one net"
+                f"  ·  {get_activation(activation).label}"
+            )
         return self
 
 
