@@ -272,3 +272,14 @@ def test_parts_are_measured_when_the_figure_settles_and_a_change_before_that_dra
         _apply(parts, (100, "second", ""))
     assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE
     assert (fast.background_draws, fast.part_draws) == (3, 1)
+
+
+def test_a_static_text_that_moves_or_grows_is_drawn_again():
+    fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
+    fast = fast_parts[3]
+    fast.png()
+    for step, change in enumerate([{"y": 0.9}, {"fontsize": 16}]):
+        for _, _, title, _ in (fast_parts, full_parts):
+            title.set(**change)
+        assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE, f"step {step}: {change}"
+    assert fast.redraws == 3

@@ -114,7 +114,13 @@ class FastFigure:
     def _part_key(self, part, extra):
         dynamic = {id(a) for a in self.artists}
         if not hasattr(part, "get_xlim"):  # a figure text
-            return (part.get_text(), part.get_visible(), str(part.get_color()))
+            return (
+                part.get_text(),
+                part.get_visible(),
+                str(part.get_color()),
+                tuple(part.get_position()),
+                part.get_fontsize(),
+            )
         ax = part
         key = [ax.get_visible(), tuple(ax.get_xlim()), tuple(ax.get_ylim()), ax.get_xscale(), ax.get_yscale()]
         texts = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
