@@ -62,13 +62,17 @@ def layer_widths(pattern, depth, *, low=64, high=256):
     return [int(w) for w in widths]
 
 
+def _nbytes(cache):
+    """The bytes held by a cache whose values are lists (or tuples) of arrays."""
+    return sum(a.nbytes for arrays in cache.values() for a in arrays)
+
+
 def _cached(key, make):
     if key in _draws:
         _draws.move_to_end(key)
         return _draws[key]
     value = _draws[key] = make()
-    size = lambda v: sum(a.nbytes for a in v)  # noqa: E731
-    while len(_draws) > 1 and (len(_draws) > _CACHE_ENTRIES or sum(map(size, _draws.values())) > _CACHE_BYTES):
+    while len(_draws) > 1 and (len(_draws) > _CACHE_ENTRIES or _nbytes(_draws) > _CACHE_BYTES):
         _draws.popitem(last=False)  # the least recently used
     return value
 
@@ -110,8 +114,7 @@ def _scaled_buffers(units, key):
     than the multiplication itself. :func:`probe` keeps copies of what it hands out, never the buffers."""
     if key not in _scaled:
         _scaled[key] = [np.empty_like(z) for z in units]
-        size = lambda v: sum(a.nbytes for a in v)  # noqa: E731
-        while len(_scaled) > 1 and (len(_scaled) > 4 or sum(map(size, _scaled.values())) > _CACHE_BYTES // 4):
+        while len(_scaled) > 1 and (len(_scaled) > 4 or _nbytes(_scaled) > _CACHE_BYTES // 4):
             _scaled.popitem(last=False)
     _scaled.move_to_end(key)
     return _scaled[key]

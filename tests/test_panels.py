@@ -173,14 +173,19 @@ def _apply(parts, change):
     right.set_ylabel(ylabel)
 
 
+def _changed(fast_parts, full_parts, change, *, settle=True):
+    """Apply ``change`` to both figures; how much the fast image then differs from the full draw."""
+    _apply(fast_parts, change)
+    _apply(full_parts, change)
+    return mismatch(fast_parts[3].png(settle=settle), full_parts[3].png(full=True))
+
+
 def test_only_the_parts_that_changed_are_drawn_again_and_the_image_is_a_full_draw():
     fast_parts, full_parts = _two_axes_figure(), _two_axes_figure()
     fast = fast_parts[3]
     fast.png()
     for step, change in enumerate(_changes()):
-        _apply(fast_parts, change)
-        _apply(full_parts, change)
-        assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE, f"step {step}: {change}"
+        assert _changed(fast_parts, full_parts, change) <= MAX_SHARE, f"step {step}: {change}"
     assert (fast.background_draws, fast.part_draws) == (1, 5)  # never the whole figure again
 
 
@@ -209,9 +214,7 @@ def test_the_comparison_fails_when_a_partial_redraw_erases_nothing(monkeypatch):
     fast = fast_parts[3]
     fast.png()
     monkeypatch.setattr(FastFigure, "_blank_pixels", lambda self: np.array(self.canvas.buffer_rgba()))
-    for parts in (fast_parts, full_parts):
-        _apply(parts, (100, "first", ""))  # new tick labels drawn over the old ones
-    assert mismatch(fast.png(), full_parts[3].png(full=True)) > MAX_SHARE
+    assert _changed(fast_parts, full_parts, (100, "first", "")) > MAX_SHARE  # new tick labels over the old ones
     assert fast.part_draws == 1
 
 
@@ -228,10 +231,8 @@ def test_a_part_drawn_before_in_the_same_state_is_pasted_back_and_matches_a_full
     draw = type(left).draw
     monkeypatch.setattr(type(left), "draw", lambda ax, renderer: (drawn.append(ax), draw(ax, renderer))[1])
     for step, change in enumerate(_revisits()):
-        _apply(fast_parts, change)
-        _apply(full_parts, change)
         drawn.clear()
-        assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE, f"step {step}: {change}"
+        assert _changed(fast_parts, full_parts, change) <= MAX_SHARE, f"step {step}: {change}"
     assert left not in drawn  # the left axes at limit 5 came back from what it drew at the first step
     assert fast.part_draws == 4  # every step drew a part or pasted one, none drew the whole figure
 
@@ -250,11 +251,7 @@ def test_the_comparison_fails_when_a_part_is_pasted_back_from_another_state(monk
         return False
 
     monkeypatch.setattr(FastFigure, "_paste", paste_any)
-    worst = 0.0
-    for change in _revisits()[1:] + [(100, "third", "")]:
-        _apply(fast_parts, change)
-        _apply(full_parts, change)
-        worst = max(worst, mismatch(fast.png(), full_parts[3].png(full=True)))
+    worst = max(_changed(fast_parts, full_parts, change) for change in _revisits()[1:] + [(100, "third", "")])
     assert worst > MAX_SHARE, "a part pasted back in the wrong state went unnoticed"
 
 
@@ -263,14 +260,10 @@ def test_parts_are_measured_when_the_figure_settles_and_a_change_before_that_dra
     fast = fast_parts[3]
     fast.png(settle=False)  # a new background whose parts nobody measured yet
     for step, change in enumerate([(5, "first", ""), (100, "first", "")]):
-        _apply(fast_parts, change)
-        _apply(full_parts, change)
-        assert mismatch(fast.png(settle=False), full_parts[3].png(full=True)) <= MAX_SHARE, f"step {step}"
+        assert _changed(fast_parts, full_parts, change, settle=False) <= MAX_SHARE, f"step {step}"
     assert (fast.background_draws, fast.part_draws) == (3, 0)  # unmeasured: each change drew the whole figure
     fast.settle()
-    for parts in (fast_parts, full_parts):
-        _apply(parts, (100, "second", ""))
-    assert mismatch(fast.png(), full_parts[3].png(full=True)) <= MAX_SHARE
+    assert _changed(fast_parts, full_parts, (100, "second", "")) <= MAX_SHARE
     assert (fast.background_draws, fast.part_draws) == (3, 1)
 
 

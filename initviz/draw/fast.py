@@ -189,9 +189,8 @@ class FastFigure:
             box = self._extents.get(id(part))
             if not box:
                 continue
-            alone = not any(other and o != id(part) and _overlap(box, other) for o, other in self._extents.items())
             x0, y0, x1, y1 = box
-            inside = alone and x0 >= 0 and y0 >= 0 and x1 <= pixels.shape[1] and y1 <= height
+            inside = self._alone(part, box) and x0 >= 0 and y0 >= 0 and x1 <= pixels.shape[1] and y1 <= height
             block = pixels[height - y1 : height - y0, x0:x1].copy() if inside else None
             self._drawn_parts[(id(part), key)] = (box, block)
             self._drawn_parts.move_to_end((id(part), key))
@@ -291,13 +290,17 @@ class FastFigure:
         self.part_draws += 1
         return True
 
+    def _alone(self, part, box):
+        """Whether no other part's current extent overlaps ``box``."""
+        return not any(other and o != id(part) and _overlap(box, other) for o, other in self._extents.items())
+
     def _paste(self, part, part_key, pixels):
         """Put back what ``part`` drew before in this state, if it shares its area with no other part."""
         known = self._drawn_parts.get((id(part), part_key))
         if known is None or known[1] is None or known[0] != self._extents.get(id(part)):
             return False
         box = known[0]
-        if any(other and o != id(part) and _overlap(box, other) for o, other in self._extents.items()):
+        if not self._alone(part, box):
             return False
         x0, y0, x1, y1 = box
         height = pixels.shape[0]

@@ -287,8 +287,9 @@ class XavierView(View):
     The net has ``depth`` bias-free layers whose widths alternate fan_in → fan_out → fan_in → …, so every
     layer is a (fan_in, fan_out) or (fan_out, fan_in) matrix with Xavier's Var(W) = 2/(fan_in + fan_out).
     The numbers are one ``initviz.probe`` (its weights are cached by fans, distribution and depth; a new
-    activation reuses them); the states are its verdicts. The live panel names the activation in its
-    dropdown; ``name_activation=True`` (the static figure) puts it in the title as well.
+    activation reuses them; the view keeps what it drew of the last 16 settings); the states are its
+    verdicts. The live panel names the activation in its dropdown; ``name_activation=True`` (the static
+    figure) puts it, the fans and the depth in the title.
     """
 
     def __init__(self, *, seed=0, dpi=80, name_activation=False):
@@ -368,7 +369,8 @@ class XavierView(View):
         forward, backward, theory, forward_verdict, backward_verdict, pooled = self._probed(
             fan_in, fan_out, distribution, activation, depth
         )
-        std = math.sqrt(weight_variance(spec, (fan_in, fan_out)))
+        weight_var = weight_variance(spec, (fan_in, fan_out))
+        std = math.sqrt(weight_var)
         key = (fan_in, fan_out, distribution, depth)
         if key != self._histogram_key:  # the weights do not depend on the activation
             shape = "N(0, σ²)" if distribution == "normal" else "U[−√3σ, √3σ]"
@@ -382,13 +384,13 @@ class XavierView(View):
             )
             self.weights.ax.set_ylim(0, 0.62)
             self._histogram_key = key
-        theories = self._theories(widths, weight_variance(spec, (fan_in, fan_out)))
+        theories = self._theories(widths, weight_var)
         for profile, stats, curve, verdict, curves in (
             (self.forward, forward, theory.activation_std, forward_verdict, theories[0]),
             (self.backward, backward, theory.gradient_std, backward_verdict, theories[1]),
         ):
             profile.update(stats.std, theory=curve, verdict=verdict)
-            # kept while they hold the new range and are not much wider: a fan step seldom redraws the axes
+            # kept while they hold the new range and are not much wider: fewer fan steps redraw the axes
             profile.ax.set_ylim(
                 *stable_log_limits(profile.ax.get_ylim(), *_log_range(curves, stats.std), margin=0, slack=1.5)
             )
